@@ -1,0 +1,114 @@
+"""`flask` command groups. Each package keeps its own group; this module only registers them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from directory.config import REPO_ROOT
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group on the app's CLI."""
+    from directory.geo.cli import geo
+    from directory.search.cli import meili, search
+    from importers.cli import import_command
+
+    for command in (db_group, geo, search, meili, import_command, i18n, setup, serve):
+        app.cli.add_command(command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("init")
+@with_appcontext
+def db_init() -> None:
+    """Create missing tables (idempotent)."""
+    from directory.extensions import db
+
+    db.create_all()
+    click.echo("database ready")
+
+
+@click.group("i18n")
+def i18n() -> None:
+    """Translation catalogs (pybabel wrappers)."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=REPO_ROOT)
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Extract messages into translations/messages.pot and update the FR/NL catalogs."""
+    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Compile .po catalogs into .mo files."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@click.command("setup")
+@click.option("--skip-data", is_flag=True, help="Only schema and geography, no directory data.")
+@with_appcontext
+def setup(skip_data: bool) -> None:
+    """Create the schema, load geography and vocabularies, import the default dataset (idempotent).
+
+    Changed services are queued in the search outbox; `flask serve` pushes them to Meilisearch.
+    """
+    from directory.extensions import db
+    from directory.geo.loader import load_geography
+    from directory.services.vocabulary import load_vocabularies
+
+    db.create_all()
+    click.echo(load_geography(Path(current_app.config["SHARED_DATA_DIR"])))
+    click.echo(load_vocabularies())
+    db.session.commit()
+    if not skip_data:
+        from importers.defaults import import_default_dataset
+
+        click.echo(import_default_dataset(Path(current_app.config["SHARED_DATA_DIR"])))
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, envvar="PORT", show_default=True)
+@click.option("--debug", is_flag=True)
+@with_appcontext
+def serve(host: str, port: int, debug: bool) -> None:
+    """Start the managed Meilisearch (unless MEILI_URL is set), then the site, until Ctrl-C."""
+    from directory.search.server import MeiliProcess, install_binary
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    process = None
+    if app.config["MEILI_MANAGED"]:
+        binary = install_binary(Path(app.config["MEILI_BINARY"]))
+        process = MeiliProcess(binary, Path(app.config["MEILI_DATA_DIR"]), app.config["MEILI_PORT"], app.config["MEILI_MASTER_KEY"])
+        if not app.extensions["meili"].health():
+            process.start()
+            click.echo(f"Meilisearch {process.url} started")
+        else:
+            process = None
+    try:
+        from directory.search.sync import ensure_index, sync_outbox
+
+        ensure_index()
+        sync_outbox()
+        click.echo(f"Qui fait quoi / Wie doet wat: http://{host}:{port}/")
+        app.run(host=host, port=port, debug=debug, use_reloader=False)
+    finally:
+        if process:
+            process.stop()

@@ -1,0 +1,59 @@
+"""Configuration: defaults here, then instance/config.py, then DIRECTORY_* environment variables, then test_config."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    """Defaults suitable for development on one machine (`make run`)."""
+
+    SECRET_KEY = "dev-only-change-me"
+    INSTANCE_DIR = str(REPO_ROOT / "instance")
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{REPO_ROOT / 'instance' / 'directory.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    # Meilisearch: leave MEILI_URL empty to let `flask serve` start the managed binary on loopback.
+    MEILI_URL = ""
+    MEILI_MASTER_KEY = ""
+    MEILI_INDEX_PREFIX = ""
+    MEILI_TIMEOUT = 5.0
+    MEILI_BINARY = str(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
+    MEILI_DATA_DIR = str(REPO_ROOT / "instance" / "meili-data")
+    MEILI_PORT = 7700
+    # False in tests that do not start Meilisearch: changes stay in the outbox for `flask search sync`.
+    SEARCH_SYNC_ON_COMMIT = True
+
+    # Reference data (see ../shared/data/PROVENANCE.md); read at set-up, never committed.
+    SHARED_DATA_DIR = os.environ.get("DIRECTORY_SHARED_DATA_DIR", str(REPO_ROOT.parent / "shared" / "data"))
+
+    # i18n
+    LANGUAGES = ("fr", "nl")
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "translations")
+
+    # Maps: tiles are the only remote resource and are configurable; empty = no tile layer at all.
+    TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+
+    # Geocoding: "nominatim", "photon", or "none".
+    GEOCODER = "nominatim"
+    GEOCODER_URL = ""
+    GEOCODER_USER_AGENT = "qui-fait-quoi-brussels/0.1"
+    GEOCODER_MIN_DELAY = 1.0
+
+    PAGE_SIZE = 20
+    MAX_TOTAL_HITS = 200_000
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Apply the configuration layers to `app` in order."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("DIRECTORY")
+    if test_config:
+        app.config.update(test_config)

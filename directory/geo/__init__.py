@@ -1,0 +1,1 @@
+"""Brussels geography: loading the reference data and tagging locations with commune, quartier and bassin."""

@@ -1,0 +1,35 @@
+"""Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
+
+from directory.models.geography import Bassin, Commune, PostalCode, Quartier
+from directory.models.outbox import SearchOutbox
+from directory.models.services import (
+    AccessCondition,
+    Accessibility,
+    Availability,
+    Cost,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceStatus,
+)
+from directory.models.vocabulary import Public, Sector
+
+__all__ = [
+    "AccessCondition",
+    "Accessibility",
+    "Availability",
+    "Bassin",
+    "Commune",
+    "Cost",
+    "Location",
+    "Organization",
+    "Phone",
+    "PostalCode",
+    "Public",
+    "Quartier",
+    "SearchOutbox",
+    "Sector",
+    "Service",
+    "ServiceStatus",
+]

@@ -1,0 +1,89 @@
+"""Thin blueprints. Language-prefixed pages (`/fr/...`, `/nl/...`) share the `lang_code` URL handling here."""
+
+from __future__ import annotations
+
+import secrets
+from importlib import import_module
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from directory.i18n import LANGUAGES, get_locale, localized, other_language
+
+# Each module exposes `bp`; add new page modules here.
+BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api")
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, language-prefix handling, template helpers and security headers."""
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint: str | None, values: dict | None) -> None:
+        if values and "lang_code" in values:
+            g.lang_code = values.pop("lang_code")
+
+    @app.url_defaults
+    def add_lang(endpoint: str, values: dict) -> None:
+        if "lang_code" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+            values["lang_code"] = get_locale()
+
+    @app.before_request
+    def reject_unknown_language() -> Response | None:
+        lang = g.get("lang_code")
+        if lang is not None and lang not in LANGUAGES:
+            from flask import abort
+
+            abort(404)
+        return None
+
+    @app.get("/")
+    def root() -> Response:
+        return redirect(url_for("public.home", lang_code=get_locale()))
+
+    app.jinja_env.globals.update(
+        localized=localized,
+        switch_language_url=switch_language_url,
+        other_language=other_language,
+        csp_nonce=csp_nonce,
+        LANGUAGES=LANGUAGES,
+    )
+    app.after_request(security_headers)
+
+
+def switch_language_url(lang: str) -> str:
+    """The current page in `lang`, keeping the query string."""
+    if request.endpoint and request.view_args is not None and current_app.url_map.is_endpoint_expecting(request.endpoint, "lang_code"):
+        args = request.args.to_dict(flat=False)
+        return url_for(request.endpoint, **(request.view_args or {}), lang_code=lang, **args)
+    return url_for("public.home", lang_code=lang)
+
+
+def csp_nonce() -> str:
+    """A per-request nonce for the few inline scripts we emit (folium maps)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def security_headers(response: Response) -> Response:
+    """Content-Security-Policy that allows no third-party host except the configured tile server."""
+    tile = current_app.config.get("TILE_URL") or ""
+    tile_origin = ""
+    if tile:
+        parts = urlsplit(tile)
+        tile_origin = f" {parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+    nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self'{nonce}; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{tile_origin}; "
+        "font-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,104 @@
+"""Shared fixtures: a real Meilisearch process, a real SQLite database (PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from directory import create_app
+from directory.config import REPO_ROOT
+from directory.search.server import MeiliProcess, free_port, install_binary
+
+MEILI_KEY = "test-master-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def meili_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeiliProcess]:
+    """One real Meilisearch server for the whole session, on a free loopback port, in a temp data dir."""
+    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
+    process = MeiliProcess(binary, tmp_path_factory.mktemp("meili") / "data", free_port(), MEILI_KEY).start()
+    yield process
+    process.stop()
+
+
+def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MEILI_URL": meili.url,
+        "MEILI_MASTER_KEY": MEILI_KEY,
+        "MEILI_INDEX_PREFIX": prefix,
+        "WTF_CSRF_ENABLED": False,
+        "GEOCODER": "none",
+        "TILE_URL": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: MeiliProcess) -> Path:
+    """A SQLite file with the schema, the Brussels geography and the vocabularies, built once and copied per test."""
+    from directory.extensions import db
+    from directory.geo.loader import load_geography
+    from directory.services.vocabulary import load_vocabularies
+
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
+    app = create_app(_config(f"sqlite:///{path}", meili_server, "seed_"))
+    with app.app_context():
+        db.create_all()
+        load_geography(Path(app.config["SHARED_DATA_DIR"]))
+        load_vocabularies()
+        db.session.commit()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path: Path, seeded_database: Path, meili_server: MeiliProcess) -> Iterator[Flask]:
+    """The application on a fresh copy of the seeded database and a fresh, empty search index."""
+    from directory.extensions import db
+    from directory.search import get_client, index_name
+    from directory.search.sync import ensure_index
+
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        url = external
+    else:
+        shutil.copy(seeded_database, tmp_path / "test.sqlite3")
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    application = create_app(_config(url, meili_server, f"t{uuid.uuid4().hex[:12]}_"))
+    with application.app_context():
+        if external:
+            from directory.geo.loader import load_geography
+            from directory.services.vocabulary import load_vocabularies
+
+            db.drop_all()
+            db.create_all()
+            load_geography(Path(application.config["SHARED_DATA_DIR"]))
+            load_vocabularies()
+            db.session.commit()
+        ensure_index()
+    yield application
+    with application.app_context():
+        client = get_client()
+        client.delete_index(index_name())
+        client.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
