@@ -25,7 +25,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.extensions import babel, csrf, db
 
     db.init_app(app)
-    babel.init_app(app, locale_selector=i18n.get_locale, default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    babel.init_app(
+        app,
+        locale_selector=i18n.get_locale,
+        default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
+    )
     csrf.init_app(app)
     search.init_app(app)
     views.init_app(app)

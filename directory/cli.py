@@ -50,8 +50,18 @@ def _pybabel(*args: str) -> None:
 @i18n.command("extract")
 def i18n_extract() -> None:
     """Extract messages into translations/messages.pot and update the FR/NL catalogs."""
-    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "translations/babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        ".",
+    )
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
 
 
@@ -96,7 +106,8 @@ def serve(host: str, port: int, debug: bool) -> None:
     process = None
     if app.config["MEILI_MANAGED"]:
         binary = install_binary(Path(app.config["MEILI_BINARY"]))
-        process = MeiliProcess(binary, Path(app.config["MEILI_DATA_DIR"]), app.config["MEILI_PORT"], app.config["MEILI_MASTER_KEY"])
+        data_dir = Path(app.config["MEILI_DATA_DIR"])
+        process = MeiliProcess(binary, data_dir, app.config["MEILI_PORT"], app.config["MEILI_MASTER_KEY"])
         if not app.extensions["meili"].health():
             process.start()
             click.echo(f"Meilisearch {process.url} started")

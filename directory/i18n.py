@@ -48,9 +48,9 @@ class LocalizedText:
         """Render with a `lang` attribute and a visible marker when the text is in the other language."""
         if not self.fallback:
             return escape(self.text)
-        return Markup('<span lang="{lang}" class="fallback">{text} <abbr class="lang-marker" title="{title}">{code}</abbr></span>').format(
-            lang=self.lang, text=self.text, title=fallback_title(self.lang), code=self.lang.upper()
-        )
+        return Markup(
+            '<span lang="{lang}" class="fallback">{text} <abbr class="lang-marker" title="{title}">{code}</abbr></span>'
+        ).format(lang=self.lang, text=self.text, title=fallback_title(self.lang), code=self.lang.upper())
 
 
 def fallback_title(lang: str) -> str:

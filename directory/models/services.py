@@ -56,7 +56,8 @@ class Availability(enum.StrEnum):
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, validate_strings=True, values_callable=lambda e: [m.value for m in e], length=30)
+    values = [m.value for m in cls]
+    return Enum(cls, native_enum=False, validate_strings=True, values_callable=lambda _: values, length=30)
 
 
 service_sector = Table(

@@ -20,7 +20,9 @@ def init_app(app: Flask) -> None:
         app.config["MEILI_URL"] = f"http://127.0.0.1:{app.config['MEILI_PORT']}"
         if not app.config["MEILI_MASTER_KEY"]:
             app.config["MEILI_MASTER_KEY"] = master_key_for(Path(app.instance_path))
-    app.extensions["meili"] = MeiliClient(app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"])
+    app.extensions["meili"] = MeiliClient(
+        app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
+    )
 
     from directory.search import sync
 

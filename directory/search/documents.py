@@ -1,0 +1,92 @@
+"""Build Meilisearch documents from the database: one document per service × location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from directory.models import Location, Service
+from directory.services.phones import format_phone
+
+
+def _ts(value: datetime | None) -> int | None:
+    return int(value.timestamp()) if value else None
+
+
+def _address(location: Location | None, lang: str) -> str:
+    if location is None:
+        return ""
+    street = getattr(location, f"street_{lang}") or location.street_fr or location.street_nl
+    line = " ".join(p for p in (street, location.house_number) if p)
+    commune = location.commune
+    city = getattr(commune, f"name_{lang}") if commune else ""
+    place = " ".join(p for p in (location.postcode, city) if p)
+    return ", ".join(p for p in (line, place) if p)
+
+
+def document_id(service_id: int, location_id: int | None) -> str:
+    """Stable document id of a service at a location (0 when the service has no location)."""
+    return f"{service_id}-{location_id or 0}"
+
+
+def build_documents(service: Service) -> list[dict]:
+    """The index documents of a service; empty for an inactive one (it leaves the index)."""
+    if service.status == "inactive":
+        return []
+    org = service.organization
+    base = {
+        "service_id": service.id,
+        "name_fr": service.name_fr,
+        "name_nl": service.name_nl,
+        "organization_fr": org.name_fr if org else "",
+        "organization_nl": org.name_nl if org else "",
+        "description_fr": service.description_fr,
+        "description_nl": service.description_nl,
+        "sector": [s.code for s in service.sectors],
+        "sector_fr": [s.name_fr for s in service.sectors],
+        "sector_nl": [s.name_nl for s in service.sectors],
+        "sector_terms": [t for s in service.sectors for t in (s.synonyms or "").split("|") if t],
+        "public": [p.code for p in service.publics],
+        "public_fr": [p.name_fr for p in service.publics],
+        "public_nl": [p.name_nl for p in service.publics],
+        "language": sorted(service.languages or []),
+        "cost": str(service.cost),
+        "access": str(service.access),
+        "availability": str(service.availability),
+        "status": str(service.status),
+        "phones": [format_phone(p.number) for p in service.phones],
+        "email": service.email,
+        "website": service.website or (org.website if org else ""),
+        "opening_hours": service.opening_hours,
+        "verified_at": _ts(service.verified_at),
+        "updated_at": _ts(service.updated_at),
+        "source": service.source,
+    }
+    locations: Iterable[Location | None] = service.locations or [None]
+    return [_with_location(base, service.id, loc) for loc in locations]
+
+
+def _with_location(base: dict, service_id: int, loc: Location | None) -> dict:
+    doc = dict(base)
+    commune, quartier, bassin = (loc.commune, loc.quartier, loc.bassin) if loc else (None, None, None)
+    doc.update(
+        id=document_id(service_id, loc.id if loc else None),
+        location_id=loc.id if loc else None,
+        wheelchair=str(loc.wheelchair) if loc else "unknown",
+        commune=commune.nis if commune else None,
+        commune_fr=commune.name_fr if commune else "",
+        commune_nl=commune.name_nl if commune else "",
+        quartier=quartier.code if quartier else None,
+        quartier_fr=quartier.name_fr if quartier else "",
+        quartier_nl=quartier.name_nl if quartier else "",
+        bassin=bassin.code if bassin else None,
+        bassin_fr=bassin.name_fr if bassin else "",
+        bassin_nl=bassin.name_nl if bassin else "",
+        postcode=loc.postcode if loc else "",
+        address_fr=_address(loc, "fr"),
+        address_nl=_address(loc, "nl"),
+        area_to_review=bool(loc and loc.area_to_review),
+    )
+    if loc and loc.lat is not None and loc.lon is not None:
+        doc["_geo"] = {"lat": loc.lat, "lng": loc.lon}
+    return doc

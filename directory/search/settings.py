@@ -1,0 +1,77 @@
+"""Index settings, kept in code and applied before documents are added."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+FILTERABLE = [
+    "sector",
+    "bassin",
+    "commune",
+    "quartier",
+    "language",
+    "public",
+    "cost",
+    "access",
+    "wheelchair",
+    "availability",
+    "status",
+    "source",
+    "service_id",
+    "area_to_review",
+    "verified_at",
+    "_geo",
+]
+SEARCHABLE = [
+    "name_fr",
+    "name_nl",
+    "sector_fr",
+    "sector_nl",
+    "sector_terms",
+    "organization_fr",
+    "organization_nl",
+    "commune_fr",
+    "commune_nl",
+    "quartier_fr",
+    "quartier_nl",
+    "bassin_fr",
+    "bassin_nl",
+    "public_fr",
+    "public_nl",
+    "address_fr",
+    "address_nl",
+    "description_fr",
+    "description_nl",
+]
+
+
+def synonyms_from_groups(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Meilisearch multi-way synonyms: every term of a group maps to the others (lower-cased)."""
+    synonyms: dict[str, set[str]] = {}
+    for group in groups:
+        terms = {t.strip().lower() for t in group if t and t.strip()}
+        for term in terms:
+            synonyms.setdefault(term, set()).update(terms - {term})
+    return {term: sorted(others) for term, others in sorted(synonyms.items()) if others}
+
+
+def index_settings() -> dict:
+    """The full settings object for the services index (synonyms come from the sector vocabulary)."""
+    from directory.services.vocabulary import synonym_groups
+
+    return {
+        "searchableAttributes": SEARCHABLE,
+        "filterableAttributes": FILTERABLE,
+        "sortableAttributes": ["_geo", "name_fr", "name_nl", "verified_at", "updated_at"],
+        "displayedAttributes": ["*"],
+        "localizedAttributes": [
+            {"attributePatterns": ["*_fr"], "locales": ["fra"]},
+            {"attributePatterns": ["*_nl"], "locales": ["nld"]},
+        ],
+        "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+        "synonyms": synonyms_from_groups(synonym_groups()),
+        "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8}},
+        "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},
+        "pagination": {"maxTotalHits": current_app.config["MAX_TOTAL_HITS"]},
+        "separatorTokens": ["/"],
+    }
