@@ -171,7 +171,7 @@ def parse_search_args(args: MultiDict, lang: str) -> SearchParams:
 
 def filter_expression(params: SearchParams, skip: str | None = None) -> list[str]:
     """Meilisearch filter clauses (AND of ORs); `skip` leaves out one facet for its own counts."""
-    clauses = ['status != "inactive"']
+    clauses: list[str] = []  # inactive services are never indexed (documents.build_documents)
     for name, values in params.filters.items():
         if name != skip:
             quoted = ", ".join(f'"{v}"' for v in values)

@@ -1,0 +1,215 @@
+"""Search: committed changes reach the real Meilisearch index; the API validates, filters, ranks and counts."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.models import Location, Organization, Phone, SearchOutbox, Sector, Service
+from directory.search import get_client, index_name
+from directory.search.sync import reindex, wait_until_indexed
+
+SCHAERBEEK = (50.8676, 4.3737)
+ANDERLECHT = (50.8366, 4.3078)
+
+
+def add_service(name_fr: str, sectors: list[str], at: tuple[float, float] = SCHAERBEEK, **fields) -> Service:
+    """A service with one organization, one location (tagged with its areas) and one phone, flushed."""
+    from directory.geo.tagging import tag_location
+
+    org = Organization(name_fr=fields.pop("org_fr", name_fr), name_nl=fields.pop("org_nl", ""))
+    location = Location(lat=at[0], lon=at[1], street_fr="Rue Test", house_number="1", postcode="1030")
+    tag_location(location)
+    service = Service(organization=org, name_fr=name_fr, locations=[location], **fields)
+    service.sectors = [db.session.get(Sector, code) for code in sectors]
+    service.phones = [Phone(number="+3222220000")]
+    db.session.add(service)
+    db.session.flush()
+    return service
+
+
+def api(client: FlaskClient, **params) -> dict:
+    response = client.get("/api/v1/services", query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def names(result: dict) -> list[str]:
+    return [hit["name_fr"] for hit in result["hits"]]
+
+
+def test_committed_change_reaches_index_and_follows_updates(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        service = add_service("Maison médicale du Nord", ["medical_house"])
+        db.session.commit()
+        wait_until_indexed()
+        assert names(api(client, q="maison medicale du nord")) == ["Maison médicale du Nord"]
+
+        service.name_fr = "Maison médicale Helmet"
+        db.session.commit()
+        wait_until_indexed()
+        assert names(api(client, q="Helmet")) == ["Maison médicale Helmet"]
+        assert api(client, q="maison medicale du nord")["total"] == 0
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+
+        service.status = "inactive"
+        db.session.commit()
+        wait_until_indexed()
+        assert api(client, q="Helmet")["total"] == 0
+
+
+def test_location_change_reindexes_its_service(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        service = add_service("Centre de planning familial Josaphat", ["family_planning"])
+        db.session.commit()
+        wait_until_indexed()
+        assert api(client, commune="21015")["total"] == 1  # Schaerbeek
+
+        location = service.locations[0]
+        location.lat, location.lon, location.postcode = *ANDERLECHT, "1070"
+        from directory.geo.tagging import tag_location
+
+        tag_location(location)
+        db.session.commit()
+        wait_until_indexed()
+        assert api(client, commune="21015")["total"] == 0
+        assert api(client, commune="21001")["total"] == 1  # Anderlecht
+
+
+def test_unreachable_meilisearch_keeps_changes_in_outbox(app: Flask, runner) -> None:
+    with app.app_context():
+        live_url = app.config["MEILI_URL"]
+        app.extensions["meili"]._http.base_url = "http://127.0.0.1:9"  # nothing listens on the discard port
+        add_service("Service social de quartier", ["community_centre"])
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+
+        app.extensions["meili"]._http.base_url = live_url
+        result = runner.invoke(args=["search", "sync"])
+        assert result.exit_code == 0, result.output
+        assert "1 services synced" in result.output
+        wait_until_indexed()
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+        assert get_client().stats(index_name())["numberOfDocuments"] == 1
+
+
+def test_reindex_swaps_in_a_complete_index(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        app.config["SEARCH_SYNC_ON_COMMIT"] = False
+        for i in range(30):
+            add_service(f"Pharmacie {i}", ["pharmacy"])
+        db.session.commit()
+        assert api(client)["total"] == 0  # nothing pushed yet
+        assert reindex() == 30
+        assert api(client, q="pharmacie")["total"] == 30
+        assert not get_client().index_exists(f"{index_name()}_build")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("medecin generaliste Schaerbeek", "Cabinet de médecine générale Josaphat"),
+        ("wijkgezondheidscentrum", "Maison médicale Le Noyer"),
+        ("OCMW Anderlecht", "CPAS d'Anderlecht — service social"),
+        ("aide alimentaire", "Épicerie sociale Colignon"),
+        ("planing familial", "Planning familial Rosa"),  # one typo
+    ],
+)
+def test_relevance_of_typical_queries(app: Flask, client: FlaskClient, query: str, expected: str) -> None:
+    with app.app_context():
+        add_service("Cabinet de médecine générale Josaphat", ["general_practitioner"])
+        add_service("Maison médicale Le Noyer", ["medical_house"])
+        add_service("CPAS d'Anderlecht — service social", ["cpas"], at=ANDERLECHT)
+        add_service("Épicerie sociale Colignon", ["food_aid"])
+        add_service("Planning familial Rosa", ["family_planning"])
+        add_service("Pharmacie Anderlecht", ["pharmacy"], at=ANDERLECHT)
+        db.session.commit()
+        wait_until_indexed()
+        assert names(api(client, q=query))[0] == expected
+
+
+def test_facets_are_disjunctive_and_counted(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        add_service("Pharmacie A", ["pharmacy"], cost="paid", languages=["fr", "ar"])
+        add_service("Pharmacie B", ["pharmacy"], cost="paid", languages=["nl"])
+        add_service("Épicerie sociale", ["food_aid"], cost="free", languages=["fr"])
+        db.session.commit()
+        wait_until_indexed()
+
+        result = api(client, sector="pharmacy", lang="fr")
+        assert result["total"] == 2
+        sector_counts = {f["value"]: f["count"] for f in result["facets"]["sector"]}
+        assert sector_counts == {"pharmacy": 2, "food_aid": 1}  # other choice still counted
+        assert {f["value"]: f["count"] for f in result["facets"]["language"]} == {"fr": 1, "ar": 1, "nl": 1}
+        labels = {f["value"]: f["label"] for f in result["facets"]["language"]}
+        assert labels["ar"] == "arabe"
+        selected = [f["value"] for f in result["facets"]["sector"] if f["selected"]]
+        assert selected == ["pharmacy"]
+
+        assert api(client, sector=["pharmacy", "food_aid"], cost="free")["total"] == 1
+        nl = api(client, sector="pharmacy", lang="nl")
+        assert {f["value"]: f["label"] for f in nl["facets"]["language"]}["ar"] == "Arabisch"
+
+
+def test_near_filters_by_radius_and_sorts_by_distance(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        add_service("Loin", ["pharmacy"], at=ANDERLECHT)
+        add_service("Près", ["pharmacy"], at=(50.8680, 4.3740))
+        add_service("Tout près", ["pharmacy"], at=(50.8677, 4.3738))
+        db.session.commit()
+        wait_until_indexed()
+        near = f"{SCHAERBEEK[0]},{SCHAERBEEK[1]}"
+        assert names(api(client, near=near)) == ["Tout près", "Près", "Loin"]
+        assert names(api(client, near=near, radius=500)) == ["Tout près", "Près"]
+
+
+def test_pagination(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        for i in range(25):
+            add_service(f"Dentiste {i:02d}", ["dentist"])
+        db.session.commit()
+        wait_until_indexed()
+        first, last = api(client, q="dentiste", page=1), api(client, q="dentiste", page=2)
+        assert (first["total"], first["pages"], len(first["hits"]), len(last["hits"])) == (25, 2, 20, 5)
+        assert not set(names(first)) & set(names(last))
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"near": "abc"}, "near"),
+        ({"near": "999,4.35"}, "near"),
+        ({"radius": "500"}, "radius"),
+        ({"near": "50.8,4.3", "radius": "-1"}, "radius"),
+        ({"page": "0"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"per_page": "1000"}, "per_page"),
+        ({"cost": "yes"}, "cost"),
+        ({"sector": 'a" OR status = "inactive'}, "sector"),
+        ({"lang": "de"}, "lang"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+def test_invalid_parameters_get_a_clear_400(client: FlaskClient, params: dict, field: str) -> None:
+    response = client.get("/api/v1/services", query_string=params)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == field
+    assert error["message"]
+
+
+def test_error_messages_follow_the_language(client: FlaskClient) -> None:
+    fr = client.get("/api/v1/services?lang=fr&page=0").get_json()["error"]["message"]
+    nl = client.get("/api/v1/services?lang=nl&page=0").get_json()["error"]["message"]
+    assert fr != nl
+    assert "entre" in fr and "tussen" in nl
+
+
+def test_search_down_is_a_503_not_a_500(app: Flask, client: FlaskClient) -> None:
+    app.extensions["meili"]._http.base_url = "http://127.0.0.1:9"
+    response = client.get("/api/v1/services?q=test")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["message"]
