@@ -83,6 +83,7 @@ def setup(skip_data: bool) -> None:
     from directory.geo.loader import load_geography
     from directory.services.vocabulary import load_vocabularies
 
+    current_app.config["SEARCH_SYNC_ON_COMMIT"] = False  # the outbox fills; `serve` pushes it in one go
     db.create_all()
     click.echo(load_geography(Path(current_app.config["SHARED_DATA_DIR"])))
     click.echo(load_vocabularies())
