@@ -57,6 +57,7 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: Meil
         load_vocabularies()
         db.session.commit()
         db.engine.dispose()
+    app.extensions["meili"].close()
     return path
 
 

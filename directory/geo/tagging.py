@@ -1,10 +1,145 @@
-"""Point/postcode → commune, quartier, bassin (TO BE WRITTEN by the geo helper)."""
+"""Tag a location with its commune, quartier and bassin: point-in-polygon when there are coordinates,
+postcode → commune otherwise. Anything uncertain is flagged `area_to_review` with a note, never guessed silently.
+"""
 
 from __future__ import annotations
 
-from directory.models import Location
+import json
+from dataclasses import dataclass
+
+from shapely import STRtree
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.geo.loader import SPLIT_COMMUNE
+from directory.models import Bassin, Commune, Location, PostalCode, Quartier
+
+NEAREST_TOLERANCE_DEG = 0.0007  # ~50 m: the OSM commune polygons leave m²-sized gaps between neighbours
+GUESSED_BASSINS = {"centre-ouest", "sud"}  # their Brussels-City parts are a guess (PROVENANCE.md §4)
+
+
+@dataclass
+class _Layer:
+    codes: list[str]
+    geometries: list[BaseGeometry]
+    tree: STRtree
+
+    def find(self, point: Point) -> str | None:
+        """Code of the polygon containing `point`, else of the nearest one within the tolerance."""
+        for i in self.tree.query(point, predicate="intersects"):
+            return self.codes[int(i)]
+        i = self.tree.query_nearest(point, max_distance=NEAREST_TOLERANCE_DEG)
+        return self.codes[int(i[0])] if len(i) else None
+
+
+@dataclass
+class _Index:
+    communes: _Layer
+    quartiers: _Layer
+    bassins: _Layer
+    region: BaseGeometry
+
+
+_cache: dict[tuple, _Index] = {}  # keyed by a cheap signature of the polygons in the database
+
+
+def invalidate_cache() -> None:
+    """Forget the polygons (after `load_geography`)."""
+    _cache.clear()
+
+
+def _layer(model: type, key: str) -> _Layer:
+    rows = db.session.execute(select(getattr(model, key), model.geometry).where(model.geometry.is_not(None))).all()
+    geometries = [shape(json.loads(geometry)) for _, geometry in rows]
+    return _Layer([code for code, _ in rows], geometries, STRtree(geometries))
+
+
+def _index() -> _Index:
+    signature = tuple(
+        tuple(db.session.execute(select(func.count(), func.sum(func.length(m.geometry))).select_from(m)).one())
+        for m in (Commune, Quartier, Bassin)
+    )
+    index = _cache.get(signature)
+    if index is None:
+        communes = _layer(Commune, "nis")
+        index = _Index(communes, _layer(Quartier, "code"), _layer(Bassin, "code"), unary_union(communes.geometries))
+        _cache.clear()
+        _cache[signature] = index
+    return index
+
+
+def point_in_region(lat: float, lon: float) -> bool:
+    """True when the point lies in the Brussels-Capital Region (with the 50 m tolerance)."""
+    region = _index().region
+    return region.distance(Point(lon, lat)) <= NEAREST_TOLERANCE_DEG
+
+
+def commune_for_postcode(code: str) -> Commune | None:
+    """The commune of a Brussels postcode (the main one when several communes share it)."""
+    postal = db.session.get(PostalCode, (code or "").strip())
+    return postal.commune if postal else None
 
 
 def tag_location(location: Location) -> None:
     """Set commune_nis, quartier_code, bassin_code, area_to_review and area_note on `location`."""
-    raise NotImplementedError
+    from flask_babel import lazy_gettext as _l
+
+    location.commune_nis = location.quartier_code = location.bassin_code = None
+    location.area_to_review, location.area_note = False, ""
+    if location.lat is not None and location.lon is not None:
+        _tag_point(location, _l)
+    else:
+        _tag_postcode(location, _l)
+
+
+def _tag_point(location: Location, _l) -> None:
+    index = _index()
+    point = Point(location.lon, location.lat)
+    if index.region.distance(point) > NEAREST_TOLERANCE_DEG:
+        location.area_to_review = True
+        location.area_note = str(_l("The position is outside the Brussels-Capital Region."))
+        return
+    location.commune_nis = index.communes.find(point)
+    location.quartier_code = index.quartiers.find(point)
+    location.bassin_code = index.bassins.find(point)
+    if location.commune_nis == SPLIT_COMMUNE and location.bassin_code in GUESSED_BASSINS:
+        location.area_to_review = True
+        location.area_note = str(_l("The bassin of central Brussels-City is not officially published; it is a guess."))
+
+
+def _tag_postcode(location: Location, _l) -> None:
+    postal = db.session.get(PostalCode, (location.postcode or "").strip())
+    if postal is None:
+        location.area_to_review = True
+        location.area_note = str(_l("No position and no Brussels postcode: the area is unknown."))
+        return
+    location.commune_nis = postal.commune_nis
+    location.bassin_code = postal.bassin_code or (postal.commune.bassin_code if postal.commune else None)
+    if postal.shared:
+        location.area_to_review = True
+        location.area_note = str(_l("This postcode is shared by several communes: check the commune."))
+    elif location.bassin_code is None:
+        location.area_to_review = True
+        location.area_note = str(_l("Brussels-City is split between bassins: the bassin needs the exact address."))
+
+
+def boundaries_geojson(level: str) -> dict:
+    """Boundaries of one level ("bassin", "commune" or "quartier") as a FeatureCollection with FR/NL names."""
+    model, key = {"bassin": (Bassin, "code"), "commune": (Commune, "nis"), "quartier": (Quartier, "code")}[level]
+    rows = db.session.execute(
+        select(getattr(model, key), model.name_fr, model.name_nl, model.geometry).where(model.geometry.is_not(None))
+    ).all()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name_fr": fr, "name_nl": nl},
+                "geometry": json.loads(geometry),
+            }
+            for code, fr, nl, geometry in rows
+        ],
+    }

@@ -56,6 +56,7 @@ class PostalCode(db.Model):
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     commune_nis: Mapped[str] = mapped_column(ForeignKey("commune.nis"))
     shared: Mapped[bool] = mapped_column(default=False)
+    bassin_code: Mapped[str | None] = mapped_column(ForeignKey("bassin.code"))  # only when certain
     lat: Mapped[float | None]
     lon: Mapped[float | None]
 

@@ -1,8 +1,57 @@
-"""Bilingual vocabularies: sectors and publics (TO BE WRITTEN by the geo helper)."""
+"""Bilingual vocabularies (sectors / service types and publics), kept as data in directory/data/*.csv."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from directory.extensions import db
+from directory.models import Public, Sector
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# General equivalences beyond the sector names (Meilisearch does not split Dutch compounds).
+EXTRA_SYNONYMS = [
+    ["cpas", "ocmw"],
+    ["maison médicale", "wijkgezondheidscentrum", "gezondheidscentrum"],
+    ["médecin", "medecin", "arts", "dokter", "docteur"],
+    ["santé", "gezondheid"],
+    ["aide", "hulp"],
+]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
 
 def load_vocabularies() -> str:
-    """Upsert sectors and publics; return a one-line summary."""
-    raise NotImplementedError
+    """Upsert sectors and publics from the CSV files (idempotent); return a one-line summary."""
+    changed = 0
+    for model, name in ((Sector, "sectors.csv"), (Public, "publics.csv")):
+        for row in _rows(name):
+            values = {k: v.strip() for k, v in row.items() if k in model.__table__.columns}
+            obj = db.session.get(model, values["code"])
+            if obj is None:
+                db.session.add(model(**values))
+                changed += 1
+            elif any(getattr(obj, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                changed += 1
+    db.session.flush()
+    from directory.labels import clear_cache
+
+    clear_cache()
+    sectors = len(db.session.scalars(select(Sector.code)).all())
+    publics = len(db.session.scalars(select(Public.code)).all())
+    return f"vocabularies: {sectors} sectors, {publics} publics ({changed} rows changed)"
+
+
+def synonym_groups() -> list[list[str]]:
+    """Groups of equivalent search terms: each sector's FR name, NL name and synonyms, plus EXTRA_SYNONYMS."""
+    groups = [list(g) for g in EXTRA_SYNONYMS]
+    for sector in db.session.scalars(select(Sector)):
+        groups.append([sector.name_fr, sector.name_nl])
+    return groups
