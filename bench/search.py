@@ -10,17 +10,17 @@ Prints p50/p95 per size and the p95 ratio (target: ours ≤ 1.5 × raw at 100k).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
 from sqlalchemy import insert, select
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,8 +29,10 @@ from directory.config import REPO_ROOT
 from directory.extensions import db
 from directory.models import Location, Organization, Phone, Public, Quartier, Sector, Service
 from directory.models.services import service_at_location, service_public, service_sector
+from directory.search.client import transport
 from directory.search.query import build_queries, parse_search_args
 from directory.search.server import MeiliProcess, free_port, install_binary
+from directory.serving import QuietKeepAliveHandler
 
 STREETS = [
     "Rue Haute",
@@ -154,6 +156,22 @@ def generate(n: int, seed: int = 42) -> None:
         db.session.commit()
 
 
+def serve(app, port: int) -> None:
+    """Child process: serve the app with a threaded, keep-alive WSGI server."""
+    make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietKeepAliveHandler).serve_forever()
+
+
+def wait_http(client: httpx.Client, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            client.get("/api/v1/services", params={"per_page": 1})
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError("the site did not start")
+
+
 def random_args(rnd: random.Random) -> dict:
     """A query mixing text, facets and geography, as a professional would."""
     args: dict = {"q": rnd.choice(QUERIES), "lang": rnd.choice(["fr", "nl"])}
@@ -196,13 +214,16 @@ def measure(app, n: int, queries: int) -> dict:
         uid = index_name()
     print(f"  {n:>7} fiches: generated in {t1 - t0:.1f}s, indexed {docs} documents in {t2 - t1:.1f}s", flush=True)
 
-    WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive, like a real front server
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    ours_client = httpx.Client(
-        base_url=f"http://127.0.0.1:{server.server_port}", headers={"Accept-Encoding": "identity"}
-    )
+    # The site runs in its own process, as in production: the timing client must not share its GIL.
+    with app.app_context():
+        db.engine.dispose()
+    port = free_port()
+    server = multiprocessing.get_context("fork").Process(target=serve, args=(app, port), daemon=True)
+    server.start()
+    ours_client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Accept-Encoding": "identity"})
+    wait_http(ours_client)
     raw_client = httpx.Client(
+        transport=transport(),
         base_url=app.config["MEILI_URL"],
         headers={"Accept-Encoding": "identity", "Authorization": f"Bearer {app.config['MEILI_MASTER_KEY']}"},
     )
@@ -226,7 +247,8 @@ def measure(app, n: int, queries: int) -> dict:
                 for which, ms in pair:
                     (ours if which == 0 else raw).append(ms)
     finally:
-        server.shutdown()
+        server.terminate()
+        server.join()
         ours_client.close()
         raw_client.close()
     return {

@@ -120,7 +120,9 @@ def serve(host: str, port: int, debug: bool) -> None:
         ensure_index()
         sync_outbox()
         click.echo(f"Qui fait quoi / Wie doet wat: http://{host}:{port}/")
-        app.run(host=host, port=port, debug=debug, use_reloader=False)
+        from directory.serving import KeepAliveHandler
+
+        app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True, request_handler=KeepAliveHandler)
     finally:
         if process:
             process.stop()

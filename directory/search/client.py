@@ -7,10 +7,17 @@ We need only a handful of endpoints, so one explicit client keeps the search end
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
 import httpx
+
+
+def transport() -> httpx.HTTPTransport:
+    """Keep-alive transport with TCP_NODELAY: headers and body go out in two writes, and Nagle's algorithm would
+    hold the second one until the first is acknowledged."""
+    return httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
 
 
 class MeiliError(RuntimeError):
@@ -29,7 +36,7 @@ class MeiliClient:
         if master_key:
             headers["Authorization"] = f"Bearer {master_key}"
         self.url = url.rstrip("/")
-        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, transport=transport())
 
     def close(self) -> None:
         self._http.close()

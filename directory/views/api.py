@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -36,7 +34,10 @@ def services() -> Response | tuple[Response, int]:
             return _error(400, exc.field, exc.message)
         except MeiliError:
             return _error(503, None, _("Search is temporarily unavailable. Please try again in a minute."))
-        facets = {name: [asdict(v) for v in values] for name, values in result.facets.items()}
+        facets = {
+            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        }
     return jsonify(total=result.total, page=result.page, pages=result.pages, hits=result.hits, facets=facets)
 
 
