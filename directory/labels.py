@@ -5,6 +5,7 @@ One place for every code → label mapping, used by search facets, pages, maps a
 
 from __future__ import annotations
 
+import functools
 import time
 
 from babel import Locale
@@ -57,6 +58,7 @@ def enum_label(kind: str, value: str | None) -> str:
     return str(label) if label is not None else (value or "")
 
 
+@functools.cache
 def language_name(code: str, lang: str) -> str:
     """Name of a spoken language in the page language, e.g. ("ar", "fr") → "arabe"."""
     name = Locale.parse(lang).languages.get(code)
