@@ -1,1 +1,17 @@
-"""Importers: one module per source format; they parse and yield typed records, never touch the session or index."""
+"""Importers: one module per source format; they parse and yield records, never touch the session or index.
+
+`REGISTRY` maps the FORMAT name of `flask import FORMAT FILE` to its importer class.
+"""
+
+from __future__ import annotations
+
+from importers.base import Importer
+from importers.hospitals import HospitalsImporter
+from importers.osm import OsmImporter
+
+REGISTRY: dict[str, type[Importer]] = {cls.name: cls for cls in (OsmImporter, HospitalsImporter)}
+
+
+def get_importer(name: str) -> Importer:
+    """An importer instance by format name; KeyError when unknown."""
+    return REGISTRY[name]()

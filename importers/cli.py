@@ -1,11 +1,43 @@
-"""`flask import FORMAT FILE` (TO BE WRITTEN by the importers helper)."""
+"""`flask import FORMAT FILE [--source NAME] [--dry-run] [--report PATH]`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("import")
-def import_command() -> None:
-    """Import a file into the directory."""
-    raise click.ClickException("not implemented yet")
+@click.argument("format_name", metavar="FORMAT")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", help="Source name stored on each fiche (default: the format name).")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the validation report as CSV (default: FILE.report.csv).",
+)
+@click.option(
+    "--lang", type=click.Choice(["fr", "nl"]), default="fr", show_default=True, help="Language of the printed report."
+)
+@with_appcontext
+def import_command(
+    format_name: str, path: Path, source: str | None, dry_run: bool, report_path: Path | None, lang: str
+) -> None:
+    """Import FILE in FORMAT into the directory. Exit code 1 when rows were rejected."""
+    from directory.services.importing import run_import
+    from importers import REGISTRY
+
+    if format_name not in REGISTRY:
+        raise click.BadParameter(f"unknown format; choose from {', '.join(sorted(REGISTRY))}", param_hint="FORMAT")
+    report = run_import(REGISTRY[format_name](), path, source=source, dry_run=dry_run, progress=True)
+    for issue in report.issues:
+        click.echo(f"  line {issue.line} [{issue.level}] {issue.field}: {issue.message(lang)}")
+    report_path = report_path or path.with_name(path.name + ".report.csv")
+    report.write_csv(report_path)
+    click.echo(report.summary())
+    click.echo(f"report: {report_path}")
+    if not report.ok:
+        raise SystemExit(1)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from directory.extensions import db
 from directory.models import Location, Organization, Phone, SearchOutbox, Service
+from directory.models.services import service_at_location
 from directory.search import get_client, index_name
 from directory.search.client import MeiliError
 from directory.search.documents import build_documents
@@ -43,14 +44,27 @@ def init_app(app: Flask) -> None:
 
 
 def _touched_service_ids(session: Session) -> set[int]:
+    """Services whose documents change with this flush. Related ids are read with plain SQL on the flush's
+    connection: lazy-loading relationships inside a flush would corrupt the identity map."""
     ids: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    locations: set[int] = set()
+    organizations: set[int] = set()
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, Service) and obj.id is not None:
             ids.add(obj.id)
         elif isinstance(obj, Phone) and obj.service_id is not None:
             ids.add(obj.service_id)
-        elif isinstance(obj, Location | Organization):
-            ids.update(s.id for s in obj.services if s.id is not None)
+        elif isinstance(obj, Location) and obj.id is not None:
+            locations.add(obj.id)
+        elif isinstance(obj, Organization) and obj.id is not None:
+            organizations.add(obj.id)
+    connection = session.connection()
+    if locations:
+        column = service_at_location.c.location_id
+        ids.update(connection.scalars(select(service_at_location.c.service_id).where(column.in_(locations))))
+    if organizations:
+        ids.update(connection.scalars(select(Service.id).where(Service.organization_id.in_(organizations))))
     return ids
 
 

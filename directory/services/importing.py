@@ -1,0 +1,294 @@
+"""The import runner: validate each record, tag its area, upsert by (source, source_id), report.
+
+- Good rows are imported even when others fail; rows are committed in batches, so a crash leaves whole
+  batches and a re-run simply continues (upsert). Re-importing the same file changes nothing.
+- A field a person edited (`field_provenance[field]["human"]`) is never overwritten: the conflict is reported.
+- `dry_run` rolls every batch back and reports what would have changed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from directory.extensions import db
+from directory.geo.tagging import point_in_region, tag_location
+from directory.models import Location, Organization, Phone, PostalCode, Public, Sector, Service
+from directory.services import validation as v
+from importers.base import RowError, ServiceRecord
+
+SERVICE_FIELDS = (
+    "name_fr",
+    "name_nl",
+    "description_fr",
+    "description_nl",
+    "email",
+    "website",
+    "opening_hours",
+    "hours_note_fr",
+    "hours_note_nl",
+    "cost",
+    "access",
+    "documents_fr",
+    "documents_nl",
+    "languages",
+)
+LOCATION_FIELDS = ("street_fr", "street_nl", "house_number", "postcode", "lat", "lon", "wheelchair")
+
+
+@dataclass
+class Issue:
+    """One line of the report. `level`: error (row rejected), warning (value dropped), conflict (human kept)."""
+
+    line: int
+    level: str
+    field: str
+    reason: str
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        with force_locale(lang):
+            return gettext(self.reason, **self.params)
+
+
+@dataclass
+class ImportReport:
+    source: str
+    path: str
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected == 0
+
+    def summary(self) -> str:
+        prefix = "[dry run] " if self.dry_run else ""
+        warnings = sum(1 for i in self.issues if i.level != "error")
+        return (
+            f"{prefix}{self.source}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.rejected} rejected, {warnings} warnings"
+        )
+
+    def write_csv(self, path: Path) -> None:
+        """line, level, field, message_fr, message_nl — one row per issue."""
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["line", "level", "field", "message_fr", "message_nl"])
+            for issue in self.issues:
+                writer.writerow([issue.line, issue.level, issue.field, issue.message("fr"), issue.message("nl")])
+
+
+class _Row:
+    """Collects the issues of one record while it is cleaned."""
+
+    def __init__(self, record: ServiceRecord, report: ImportReport):
+        self.record, self.report, self.rejected = record, report, False
+
+    def issue(self, level: str, field_name: str, exc: v.Invalid) -> None:
+        self.report.issues.append(Issue(self.record.line, level, field_name, exc.reason, exc.params))
+        self.rejected = self.rejected or level == "error"
+
+    def optional(self, field_name: str, fn: Any, raw: Any, default: Any = "") -> Any:
+        """Clean a value; an invalid one is dropped with a warning."""
+        if not raw:
+            return default
+        try:
+            return fn(raw)
+        except v.Invalid as exc:
+            self.issue("warning", field_name, exc)
+            return default
+
+
+def _vocabulary(model: type) -> dict[str, tuple[str, str]]:
+    return {code: (fr, nl) for code, fr, nl in db.session.execute(select(model.code, model.name_fr, model.name_nl))}
+
+
+def clean_record(record: ServiceRecord, report: ImportReport, vocab: dict[str, dict]) -> dict | None:
+    """Validated values of a record, or None when it is rejected (issues are added to the report)."""
+    row = _Row(record, report)
+    r = record
+    if not (r.name_fr.strip() or r.name_nl.strip()):
+        row.issue("error", "name", v.Invalid("Missing name (name_fr or name_nl)."))
+    if r.postcode and db.session.get(PostalCode, r.postcode.strip()) is None:
+        row.issue(
+            "error",
+            "postcode",
+            v.Invalid("Postcode %(value)s is not in the Brussels-Capital Region.", value=r.postcode),
+        )
+    if (r.lat is None) != (r.lon is None):
+        row.issue("error", "lat", v.Invalid("Give both latitude and longitude, or neither."))
+    elif r.lat is not None and not point_in_region(r.lat, r.lon):  # type: ignore[arg-type]
+        row.issue(
+            "error",
+            "lat",
+            v.Invalid(
+                "The coordinates %(lat)s, %(lon)s are outside the Brussels-Capital Region.", lat=r.lat, lon=r.lon
+            ),
+        )
+    sectors: list[str] = []
+    try:
+        sectors = v.match_codes(r.sectors, vocab["sector"], "sector")
+    except v.Invalid as exc:
+        row.issue("error", "sector", exc)
+    publics = row.optional("public", lambda raw: v.match_codes(raw, vocab["public"], "public"), r.publics, [])
+    hours = row.optional("opening_hours", v.clean_hours, r.opening_hours.strip(), None)
+    hours_note_fr, hours_note_nl = r.hours_note_fr, r.hours_note_nl
+    if r.opening_hours.strip() and hours is None:  # keep what the source said, as a note, rather than lose it
+        hours_note_fr = hours_note_fr or r.opening_hours.strip()
+        hours_note_nl = hours_note_nl or r.opening_hours.strip()
+    phones = [p for p in (row.optional("phone", v.clean_phone, raw) for raw in r.phones) if p]
+    if row.rejected:
+        report.rejected += 1
+        return None
+    return {
+        "service": {
+            "name_fr": r.name_fr.strip(),
+            "name_nl": r.name_nl.strip(),
+            "description_fr": r.description_fr.strip(),
+            "description_nl": r.description_nl.strip(),
+            "email": row.optional("email", v.clean_email, r.email.strip()),
+            "website": row.optional("website", v.clean_url, r.website.strip()),
+            "opening_hours": hours,
+            "hours_note_fr": hours_note_fr,
+            "hours_note_nl": hours_note_nl,
+            "cost": row.optional("cost", lambda x: v.clean_choice("cost", x), r.cost, "unknown"),
+            "access": row.optional("access", lambda x: v.clean_choice("access", x), r.access, "unknown"),
+            "documents_fr": r.documents_fr.strip(),
+            "documents_nl": r.documents_nl.strip(),
+            "languages": row.optional("languages", v.clean_languages, r.languages, []),
+        },
+        "location": {
+            "street_fr": r.street_fr.strip(),
+            "street_nl": r.street_nl.strip(),
+            "house_number": r.house_number.strip(),
+            "postcode": r.postcode.strip(),
+            "lat": r.lat,
+            "lon": r.lon,
+            "wheelchair": row.optional(
+                "wheelchair", lambda x: v.clean_choice("wheelchair", x), r.wheelchair, "unknown"
+            ),
+        },
+        "sectors": sectors,
+        "publics": publics,
+        "phones": phones,
+        "organization": (r.organization_fr.strip(), r.organization_nl.strip()),
+    }
+
+
+def _set(obj: Any, name: str, value: Any) -> bool:
+    if getattr(obj, name) == value:
+        return False
+    setattr(obj, name, value)
+    return True
+
+
+def _organization(source: str, record: ServiceRecord, names: tuple[str, str], bce: str) -> Organization:
+    fr, nl = names
+    key = f"org:{(fr or nl).lower()}" if (fr or nl) else f"svc:{record.source_id}"
+    org = db.session.scalar(select(Organization).where(Organization.source == source, Organization.source_id == key))
+    if org is None:
+        org = Organization(source=source, source_id=key, name_fr=fr or record.name_fr, name_nl=nl or record.name_nl)
+        db.session.add(org)
+    if bce and not org.bce_number:
+        org.bce_number = bce
+    return org
+
+
+def apply_record(source: str, licence: str, record: ServiceRecord, values: dict, report: ImportReport) -> str:
+    """Create or update the service of a clean record; returns "created", "updated" or "unchanged"."""
+    service = db.session.scalar(select(Service).where(Service.source == source, Service.source_id == record.source_id))
+    created = service is None
+    if service is None:
+        org = _organization(source, record, values["organization"], record.bce_number)
+        service = Service(source=source, source_id=record.source_id, organization=org, field_provenance={})
+        db.session.add(service)
+    changed = _set(service, "source_licence", licence)
+    provenance = dict(service.field_provenance or {})
+    for name, value in values["service"].items():
+        if (provenance.get(name) or {}).get("human"):
+            if getattr(service, name) != value:
+                report.issues.append(
+                    Issue(
+                        record.line,
+                        "conflict",
+                        name,
+                        "Kept the value edited by a person; the source says “%(value)s”.",
+                        {"value": str(value)[:80]},
+                    )
+                )
+            continue
+        if _set(service, name, value):
+            provenance[name] = {"source": source}
+            changed = True
+    if provenance != (service.field_provenance or {}):
+        service.field_provenance = provenance
+    sectors = [db.session.get(Sector, c) for c in values["sectors"]]
+    if [s.code for s in service.sectors] != values["sectors"]:
+        service.sectors, changed = sectors, True
+    if [p.code for p in service.publics] != values["publics"]:
+        service.publics, changed = [db.session.get(Public, c) for c in values["publics"]], True
+    if [p.number for p in service.phones] != values["phones"]:
+        service.phones, changed = [Phone(number=n) for n in values["phones"]], True
+    location = service.locations[0] if service.locations else None
+    if location is None:
+        location = Location()
+        service.locations.append(location)
+    moved = any([_set(location, k, val) for k, val in values["location"].items()])
+    if moved or created:
+        tag_location(location)
+        changed = True
+    return "created" if created else ("updated" if changed else "unchanged")
+
+
+def run_import(
+    importer: Any,
+    path: Path,
+    source: str | None = None,
+    dry_run: bool = False,
+    batch_size: int = 500,
+    progress: bool = False,
+) -> ImportReport:
+    """Import `path` with `importer`; returns the report (nothing is committed when `dry_run`)."""
+    source = source or importer.name
+    report = ImportReport(source, str(path), dry_run)
+    vocab = {"sector": _vocabulary(Sector), "public": _vocabulary(Public)}
+    records: Iterable[ServiceRecord | RowError] = importer.parse(path)
+    if progress:
+        from tqdm import tqdm
+
+        records = tqdm(records, unit=" rows", desc=source, mininterval=1.0)
+    pending = 0
+    for item in records:
+        if isinstance(item, RowError):
+            report.issues.append(Issue(item.line, "error", item.field, item.reason, item.params))
+            report.rejected += 1
+            continue
+        values = clean_record(item, report, vocab)
+        if values is None:
+            continue
+        outcome = apply_record(source, importer.licence, item, values, report)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        pending += 1
+        if pending >= batch_size:
+            _end_batch(dry_run)
+            pending = 0
+    _end_batch(dry_run)
+    return report
+
+
+def _end_batch(dry_run: bool) -> None:
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()

@@ -1,0 +1,105 @@
+"""Validation of imported or edited values. Each check returns the clean value or raises `Invalid`.
+
+Messages are English msgids with parameters, translated when shown (report, form) in FR and NL.
+"""
+
+from __future__ import annotations
+
+import difflib
+from urllib.parse import urlsplit
+
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+
+from directory.models import AccessCondition, Accessibility, Cost
+from directory.services.hours import validate_hours
+from directory.services.phones import normalize_phone
+
+KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3) and code.isalpha())
+
+
+class Invalid(ValueError):
+    """A value that cannot be used; `reason` is a msgid, `params` its parameters."""
+
+    def __init__(self, reason: str, **params: object):
+        super().__init__(reason % params if params else reason)
+        self.reason, self.params = reason, params
+
+
+def clean_phone(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except ValueError:
+        raise Invalid("Invalid phone number “%(value)s”.", value=raw) from None
+
+
+def clean_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Invalid("Invalid e-mail address “%(value)s”.", value=raw) from None
+
+
+def clean_url(raw: str) -> str:
+    value = raw.strip()
+    if value and "://" not in value:
+        value = f"https://{value}"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+        raise Invalid("Invalid web address “%(value)s”.", value=raw)
+    return value
+
+
+def clean_hours(raw: str) -> str:
+    error = validate_hours(raw)
+    if error:
+        raise Invalid("Opening hours “%(value)s” are not in opening_hours syntax (%(error)s).", value=raw, error=error)
+    return raw.strip()
+
+
+def clean_languages(raw: list[str]) -> list[str]:
+    codes = sorted({c.strip().lower() for c in raw if c.strip()})
+    unknown = [c for c in codes if c not in KNOWN_LANGUAGES]
+    if unknown:
+        raise Invalid("Unknown language code “%(value)s” (use ISO 639-1 codes such as fr, nl, ar).", value=unknown[0])
+    return codes
+
+
+def clean_choice(kind: str, raw: str) -> str:
+    enum = {"cost": Cost, "access": AccessCondition, "wheelchair": Accessibility}[kind]
+    value = raw.strip().lower()
+    allowed = [m.value for m in enum]
+    if value not in allowed:
+        raise Invalid(
+            "Unknown value “%(value)s” for %(field)s; expected one of: %(allowed)s.",
+            value=raw,
+            field=kind,
+            allowed=", ".join(allowed),
+        )
+    return value
+
+
+def match_codes(raw: list[str], vocabulary: dict[str, tuple[str, str]], field: str) -> list[str]:
+    """Codes for vocabulary codes or FR/NL names (case-insensitive); unknown → Invalid with the closest one."""
+    lookup: dict[str, str] = {}
+    for code, names in vocabulary.items():
+        for term in (code, *names):
+            lookup[term.strip().lower()] = code
+    codes = []
+    for item in raw:
+        key = item.strip().lower()
+        if not key:
+            continue
+        if key not in lookup:
+            close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+            suggestion = lookup[close[0]] if close else ""
+            raise Invalid(
+                "Unknown %(field)s “%(value)s”; did you mean “%(suggestion)s”?"
+                if suggestion
+                else "Unknown %(field)s “%(value)s”.",
+                field=field,
+                value=item,
+                suggestion=suggestion,
+            )
+        codes.append(lookup[key])
+    return sorted(set(codes))

@@ -1,0 +1,70 @@
+"""The importer interface: a parser turns one source file into `ServiceRecord`s and `RowError`s.
+
+Importers never touch the database session or the search index; `directory.services.importing` validates,
+tags, de-duplicates and upserts what they yield.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+
+@dataclass
+class ServiceRecord:
+    """One service at one place, as a source describes it (raw strings; validated by the runner)."""
+
+    source_id: str
+    line: int
+    name_fr: str = ""
+    name_nl: str = ""
+    organization_fr: str = ""
+    organization_nl: str = ""
+    description_fr: str = ""
+    description_nl: str = ""
+    sectors: list[str] = field(default_factory=list)
+    publics: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    email: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    hours_note_fr: str = ""
+    hours_note_nl: str = ""
+    cost: str = ""
+    access: str = ""
+    documents_fr: str = ""
+    documents_nl: str = ""
+    wheelchair: str = ""
+    street_fr: str = ""
+    street_nl: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    bce_number: str = ""
+    licence: str = ""
+
+
+@dataclass
+class RowError:
+    """A row the parser could not read at all. `reason` is an English msgid with %(name)s parameters."""
+
+    line: int
+    field: str
+    reason: str
+    params: dict = field(default_factory=dict)
+
+
+class Importer:
+    """Base class of every source format. Subclasses set `name`, `description`, `licence` and `parse`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    licence: ClassVar[str] = ""
+    suffixes: ClassVar[tuple[str, ...]] = ()
+
+    def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
+        raise NotImplementedError
