@@ -50,12 +50,13 @@ def _pybabel(*args: str) -> None:
 @i18n.command("extract")
 def i18n_extract() -> None:
     """Extract messages into translations/messages.pot and update the FR/NL catalogs."""
+    # Invalid(msgid, ...) and RowError(line, field, msgid) carry messages translated when a report is shown.
+    keywords = ["-k", "_l", "-k", "Invalid", "-k", "RowError:3"]
     _pybabel(
         "extract",
         "-F",
         "translations/babel.cfg",
-        "-k",
-        "_l",
+        *keywords,
         "--no-location",
         "--sort-output",
         "-o",
@@ -120,9 +121,11 @@ def serve(host: str, port: int, debug: bool) -> None:
         ensure_index()
         sync_outbox()
         click.echo(f"Qui fait quoi / Wie doet wat: http://{host}:{port}/")
+        from werkzeug.serving import run_simple
+
         from directory.serving import KeepAliveHandler
 
-        app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True, request_handler=KeepAliveHandler)
+        run_simple(host, port, app, threaded=True, request_handler=KeepAliveHandler, use_debugger=debug)
     finally:
         if process:
             process.stop()

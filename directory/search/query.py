@@ -109,6 +109,7 @@ class SearchResult:
     hits: list[dict]
     facets: dict[str, list[FacetValue]]
     params: SearchParams
+    partial: bool = False  # True when no result matched every word and the last words were dropped
 
 
 def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
@@ -181,11 +182,15 @@ def filter_expression(params: SearchParams, skip: str | None = None) -> list[str
     return clauses
 
 
-def build_queries(params: SearchParams, uid: str, attributes: list[str] | None = None) -> list[dict]:
-    """The main query plus one facet-count query per selected facet."""
+def build_queries(
+    params: SearchParams, uid: str, attributes: list[str] | None = None, strategy: str = "all"
+) -> list[dict]:
+    """The main query plus one facet-count query per selected facet. Every word must match (`all`), so counts
+    are honest; `run_search` falls back to `last` (drop words from the end) when that finds nothing."""
     main: dict = {
         "indexUid": uid,
         "q": params.q,
+        "matchingStrategy": strategy,
         "filter": filter_expression(params),
         "facets": list(FACETS),
         "page": params.page,
@@ -200,6 +205,7 @@ def build_queries(params: SearchParams, uid: str, attributes: list[str] | None =
             {
                 "indexUid": uid,
                 "q": params.q,
+                "matchingStrategy": strategy,
                 "filter": filter_expression(params, skip=name),
                 "facets": [name],
                 "limit": 0,
@@ -210,8 +216,13 @@ def build_queries(params: SearchParams, uid: str, attributes: list[str] | None =
 
 def run_search(params: SearchParams) -> SearchResult:
     """Run the search; raises directory.search.client.MeiliError if Meilisearch fails."""
-    queries = build_queries(params, index_name())
-    results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
+    client, uid = get_client(), index_name()
+    results = client.request("POST", "/multi-search", {"queries": build_queries(params, uid)})["results"]
+    partial = False
+    if not results[0].get("totalHits") and len(params.q.split()) > 1:
+        partial = True
+        results = client.request("POST", "/multi-search", {"queries": build_queries(params, uid, strategy="last")})
+        results = results["results"]
     main = results[0]
     distributions = dict(main.get("facetDistribution") or {})
     for name, result in zip(params.filters, results[1:], strict=True):
@@ -224,6 +235,7 @@ def run_search(params: SearchParams) -> SearchResult:
         hits=main["hits"],
         facets={name: _facet_list(name, distributions.get(name, {}), params) for name in FACETS},
         params=params,
+        partial=partial and bool(main.get("totalHits")),
     )
 
 

@@ -106,17 +106,17 @@ def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Serv
     yield from session.scalars(query.order_by(Service.id).execution_options(yield_per=500))
 
 
-def push_services(session: Session, ids: set[int]) -> int:
-    """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns documents sent."""
+def push_services(session: Session, ids: set[int]) -> list[dict]:
+    """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks."""
     client, uid = get_client(), index_name()
     documents: list[dict] = []
     for service in _load_services(session, ids):
         documents.extend(build_documents(service))
-    client.delete_documents_by_filter(uid, f"service_id IN [{', '.join(str(i) for i in sorted(ids))}]")
+    tasks = [client.delete_documents_by_filter(uid, f"service_id IN [{', '.join(str(i) for i in sorted(ids))}]")]
     if documents:
-        client.add_documents(uid, documents)
+        tasks.append(client.add_documents(uid, documents))
     session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
-    return len(documents)
+    return tasks
 
 
 def sync_outbox(batch: int = 500) -> int:
@@ -166,7 +166,8 @@ def reindex() -> int:
     since = datetime.fromtimestamp(started - 1, UTC)
     recent = set(db.session.scalars(select(Service.id).where(Service.updated_at >= since)))
     if recent:
-        push_services(db.session, recent)
+        for task in push_services(db.session, recent):
+            client.wait_for_task(task)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at <= since))
     db.session.commit()
     return count

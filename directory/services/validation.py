@@ -93,13 +93,13 @@ def match_codes(raw: list[str], vocabulary: dict[str, tuple[str, str]], field: s
         if key not in lookup:
             close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
             suggestion = lookup[close[0]] if close else ""
-            raise Invalid(
-                "Unknown %(field)s “%(value)s”; did you mean “%(suggestion)s”?"
-                if suggestion
-                else "Unknown %(field)s “%(value)s”.",
-                field=field,
-                value=item,
-                suggestion=suggestion,
-            )
+            if suggestion:
+                raise Invalid(
+                    "Unknown %(field)s “%(value)s”; did you mean “%(suggestion)s”?",
+                    field=field,
+                    value=item,
+                    suggestion=suggestion,
+                )
+            raise Invalid("Unknown %(field)s “%(value)s”.", field=field, value=item)
         codes.append(lookup[key])
     return sorted(set(codes))

@@ -6,7 +6,7 @@ import secrets
 from importlib import import_module
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from directory.i18n import LANGUAGES, get_locale, localized, other_language
@@ -44,6 +44,8 @@ def init_app(app: Flask) -> None:
         return redirect(url_for("public.home", lang_code=get_locale()))
 
     app.jinja_env.globals.update(
+        has_endpoint=lambda name: name in app.view_functions,
+        current_locale=get_locale,
         localized=localized,
         switch_language_url=switch_language_url,
         other_language=other_language,
@@ -51,6 +53,20 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
     )
     app.after_request(security_headers)
+    app.register_error_handler(404, not_found)
+    from directory import presenters
+
+    presenters.init_app(app)
+
+
+def not_found(_exc: Exception) -> tuple[Response | str, int]:
+    """A translated 404 page, or JSON under /api/."""
+    if request.path.startswith("/api/"):
+        from flask import jsonify
+        from flask_babel import gettext as _
+
+        return jsonify({"error": {"status": 404, "field": None, "message": _("Not found.")}}), 404
+    return render_template("errors/404.html"), 404
 
 
 def switch_language_url(lang: str) -> str:

@@ -38,9 +38,11 @@ def services() -> Response | tuple[Response, int]:
             name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
             for name, values in result.facets.items()
         }
-    return jsonify(total=result.total, page=result.page, pages=result.pages, hits=result.hits, facets=facets)
-
-
-@bp.errorhandler(404)
-def not_found(_exc: Exception) -> tuple[Response, int]:
-    return _error(404, None, _("Not found."))
+    return jsonify(
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        partial=result.partial,
+        hits=result.hits,
+        facets=facets,
+    )
