@@ -8,28 +8,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from directory.extensions import db
-from directory.models import Location, Organization, Phone, SearchOutbox, Sector, Service
+from directory.models import SearchOutbox
 from directory.search import get_client, index_name
 from directory.search.client import MeiliClient
 from directory.search.sync import reindex, wait_until_indexed
-
-SCHAERBEEK = (50.8676, 4.3737)
-ANDERLECHT = (50.8366, 4.3078)
-
-
-def add_service(name_fr: str, sectors: list[str], at: tuple[float, float] = SCHAERBEEK, **fields) -> Service:
-    """A service with one organization, one location (tagged with its areas) and one phone, flushed."""
-    from directory.geo.tagging import tag_location
-
-    org = Organization(name_fr=fields.pop("org_fr", name_fr), name_nl=fields.pop("org_nl", ""))
-    location = Location(lat=at[0], lon=at[1], street_fr="Rue Test", house_number="1", postcode="1030")
-    tag_location(location)
-    service = Service(organization=org, name_fr=name_fr, locations=[location], **fields)
-    service.sectors = [db.session.get(Sector, code) for code in sectors]
-    service.phones = [Phone(number="+3222220000")]
-    db.session.add(service)
-    db.session.flush()
-    return service
+from tests.factories import ANDERLECHT, SCHAERBEEK, make_service
 
 
 def api(client: FlaskClient, **params) -> dict:
@@ -44,7 +27,7 @@ def names(result: dict) -> list[str]:
 
 def test_committed_change_reaches_index_and_follows_updates(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        service = add_service("Maison médicale Vinçotte", ["medical_house"], org_fr="ASBL Santé pour tous")
+        service = make_service("Maison médicale Vinçotte", ["medical_house"], org_fr="ASBL Santé pour tous")
         db.session.commit()
         wait_until_indexed()
         assert names(api(client, q="vincotte")) == ["Maison médicale Vinçotte"]
@@ -64,7 +47,7 @@ def test_committed_change_reaches_index_and_follows_updates(app: Flask, client: 
 
 def test_location_change_reindexes_its_service(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        service = add_service("Centre de planning familial Josaphat", ["family_planning"])
+        service = make_service("Centre de planning familial Josaphat", ["family_planning"])
         db.session.commit()
         wait_until_indexed()
         assert api(client, commune="21015")["total"] == 1  # Schaerbeek
@@ -91,7 +74,7 @@ def meili_down(app: Flask, monkeypatch: pytest.MonkeyPatch):
 
 def test_unreachable_meilisearch_keeps_changes_in_outbox(app: Flask, runner, meili_down) -> None:
     with app.app_context():
-        add_service("Service social de quartier", ["community_centre"])
+        make_service("Service social de quartier", ["community_centre"])
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
 
@@ -109,7 +92,7 @@ def test_reindex_swaps_in_a_complete_index(app: Flask, client: FlaskClient) -> N
     with app.app_context():
         app.config["SEARCH_SYNC_ON_COMMIT"] = False
         for i in range(30):
-            add_service(f"Pharmacie {i}", ["pharmacy"])
+            make_service(f"Pharmacie {i}", ["pharmacy"])
         db.session.commit()
         assert api(client)["total"] == 0  # nothing pushed yet
         assert reindex() == 30
@@ -129,12 +112,12 @@ def test_reindex_swaps_in_a_complete_index(app: Flask, client: FlaskClient) -> N
 )
 def test_relevance_of_typical_queries(app: Flask, client: FlaskClient, query: str, expected: str) -> None:
     with app.app_context():
-        add_service("Cabinet de médecine générale Josaphat", ["general_practitioner"])
-        add_service("Maison médicale Le Noyer", ["medical_house"])
-        add_service("CPAS d'Anderlecht — service social", ["cpas"], at=ANDERLECHT)
-        add_service("Épicerie sociale Colignon", ["food_aid"])
-        add_service("Planning familial Rosa", ["family_planning"])
-        add_service("Pharmacie Anderlecht", ["pharmacy"], at=ANDERLECHT)
+        make_service("Cabinet de médecine générale Josaphat", ["general_practitioner"])
+        make_service("Maison médicale Le Noyer", ["medical_house"])
+        make_service("CPAS d'Anderlecht — service social", ["cpas"], at=ANDERLECHT)
+        make_service("Épicerie sociale Colignon", ["food_aid"])
+        make_service("Planning familial Rosa", ["family_planning"])
+        make_service("Pharmacie Anderlecht", ["pharmacy"], at=ANDERLECHT)
         db.session.commit()
         wait_until_indexed()
         assert names(api(client, q=query))[0] == expected
@@ -142,9 +125,9 @@ def test_relevance_of_typical_queries(app: Flask, client: FlaskClient, query: st
 
 def test_facets_are_disjunctive_and_counted(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        add_service("Pharmacie A", ["pharmacy"], cost="paid", languages=["fr", "ar"])
-        add_service("Pharmacie B", ["pharmacy"], cost="paid", languages=["nl"])
-        add_service("Épicerie sociale", ["food_aid"], cost="free", languages=["fr"])
+        make_service("Pharmacie A", ["pharmacy"], cost="paid", languages=["fr", "ar"])
+        make_service("Pharmacie B", ["pharmacy"], cost="paid", languages=["nl"])
+        make_service("Épicerie sociale", ["food_aid"], cost="free", languages=["fr"])
         db.session.commit()
         wait_until_indexed()
 
@@ -165,9 +148,9 @@ def test_facets_are_disjunctive_and_counted(app: Flask, client: FlaskClient) -> 
 
 def test_near_filters_by_radius_and_sorts_by_distance(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        add_service("Loin", ["pharmacy"], at=ANDERLECHT)
-        add_service("Près", ["pharmacy"], at=(50.8680, 4.3740))
-        add_service("Tout près", ["pharmacy"], at=(50.8677, 4.3738))
+        make_service("Loin", ["pharmacy"], at=ANDERLECHT)
+        make_service("Près", ["pharmacy"], at=(50.8680, 4.3740))
+        make_service("Tout près", ["pharmacy"], at=(50.8677, 4.3738))
         db.session.commit()
         wait_until_indexed()
         near = f"{SCHAERBEEK[0]},{SCHAERBEEK[1]}"
@@ -178,7 +161,7 @@ def test_near_filters_by_radius_and_sorts_by_distance(app: Flask, client: FlaskC
 def test_pagination(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         for i in range(25):
-            add_service(f"Dentiste {i:02d}", ["dentist"])
+            make_service(f"Dentiste {i:02d}", ["dentist"])
         db.session.commit()
         wait_until_indexed()
         first, last = api(client, q="dentiste", page=1), api(client, q="dentiste", page=2)
