@@ -38,6 +38,11 @@ def db_init() -> None:
     click.echo("database ready")
 
 
+# Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
+# RowError(line, field, msgid) carry report messages translated when shown.
+EXTRACT_KEYWORDS = ("-k", "_l", "-k", "N_", "-k", "Invalid", "-k", "RowError:3")
+
+
 @click.group("i18n")
 def i18n() -> None:
     """Translation catalogs (pybabel wrappers)."""
@@ -50,13 +55,11 @@ def _pybabel(*args: str) -> None:
 @i18n.command("extract")
 def i18n_extract() -> None:
     """Extract messages into translations/messages.pot and update the FR/NL catalogs."""
-    # Invalid(msgid, ...) and RowError(line, field, msgid) carry messages translated when a report is shown.
-    keywords = ["-k", "_l", "-k", "Invalid", "-k", "RowError:3"]
     _pybabel(
         "extract",
         "-F",
         "translations/babel.cfg",
-        *keywords,
+        *EXTRACT_KEYWORDS,
         "--no-location",
         "--sort-output",
         "-o",

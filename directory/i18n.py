@@ -25,6 +25,11 @@ def get_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def N_(msgid: str) -> str:
+    """Mark a message for extraction without translating it now (it is stored, then translated when shown)."""
+    return msgid
+
+
 def other_language(lang: str) -> str:
     """The other official language of the directory."""
     return "nl" if lang == "fr" else "fr"

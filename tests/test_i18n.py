@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from directory.cli import EXTRACT_KEYWORDS
 from directory.config import REPO_ROOT
 
 TRANSLATIONS = REPO_ROOT / "translations"
@@ -41,12 +42,7 @@ def test_catalogs_match_the_sources(tmp_path: Path) -> None:
             "extract",
             "-F",
             "translations/babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "Invalid",
-            "-k",
-            "RowError:3",
+            *EXTRACT_KEYWORDS,
             "--no-location",
             "-o",
             str(fresh),

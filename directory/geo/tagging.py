@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.geo.loader import SPLIT_COMMUNE
+from directory.i18n import N_
 from directory.models import Bassin, Commune, Location, PostalCode, Quartier
 
 NEAREST_TOLERANCE_DEG = 0.0007  # ~50 m: the OSM commune polygons leave m²-sized gaps between neighbours
@@ -84,46 +85,46 @@ def commune_for_postcode(code: str) -> Commune | None:
 
 
 def tag_location(location: Location) -> None:
-    """Set commune_nis, quartier_code, bassin_code, area_to_review and area_note on `location`."""
-    from flask_babel import lazy_gettext as _l
+    """Set commune_nis, quartier_code, bassin_code, area_to_review and area_note on `location`.
 
+    `area_note` holds an English msgid, translated when displayed (`_(location.area_note)`)."""
     location.commune_nis = location.quartier_code = location.bassin_code = None
     location.area_to_review, location.area_note = False, ""
     if location.lat is not None and location.lon is not None:
-        _tag_point(location, _l)
+        _tag_point(location)
     else:
-        _tag_postcode(location, _l)
+        _tag_postcode(location)
 
 
-def _tag_point(location: Location, _l) -> None:
+def _tag_point(location: Location) -> None:
     index = _index()
     point = Point(location.lon, location.lat)
     if index.region.distance(point) > NEAREST_TOLERANCE_DEG:
         location.area_to_review = True
-        location.area_note = str(_l("The position is outside the Brussels-Capital Region."))
+        location.area_note = N_("The position is outside the Brussels-Capital Region.")
         return
     location.commune_nis = index.communes.find(point)
     location.quartier_code = index.quartiers.find(point)
     location.bassin_code = index.bassins.find(point)
     if location.commune_nis == SPLIT_COMMUNE and location.bassin_code in GUESSED_BASSINS:
         location.area_to_review = True
-        location.area_note = str(_l("The bassin of central Brussels-City is not officially published; it is a guess."))
+        location.area_note = N_("The bassin of central Brussels-City is not officially published; it is a guess.")
 
 
-def _tag_postcode(location: Location, _l) -> None:
+def _tag_postcode(location: Location) -> None:
     postal = db.session.get(PostalCode, (location.postcode or "").strip())
     if postal is None:
         location.area_to_review = True
-        location.area_note = str(_l("No position and no Brussels postcode: the area is unknown."))
+        location.area_note = N_("No position and no Brussels postcode: the area is unknown.")
         return
     location.commune_nis = postal.commune_nis
     location.bassin_code = postal.bassin_code or (postal.commune.bassin_code if postal.commune else None)
     if postal.shared:
         location.area_to_review = True
-        location.area_note = str(_l("This postcode is shared by several communes: check the commune."))
+        location.area_note = N_("This postcode is shared by several communes: check the commune.")
     elif location.bassin_code is None:
         location.area_to_review = True
-        location.area_note = str(_l("Brussels-City is split between bassins: the bassin needs the exact address."))
+        location.area_note = N_("Brussels-City is split between bassins: the bassin needs the exact address.")
 
 
 def boundaries_geojson(level: str) -> dict:
