@@ -105,6 +105,7 @@ def setup(skip_data: bool) -> None:
 @with_appcontext
 def serve(host: str, port: int, debug: bool) -> None:
     """Start the managed Meilisearch (unless MEILI_URL is set), then the site, until Ctrl-C."""
+    from directory.search.client import MeiliError
     from directory.search.server import MeiliProcess, install_binary
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -118,6 +119,13 @@ def serve(host: str, port: int, debug: bool) -> None:
             click.echo(f"Meilisearch {process.url} started")
         else:
             process = None
+            try:
+                app.extensions["meili"].request("GET", "/indexes", params={"limit": 1})
+            except MeiliError as exc:
+                raise click.ClickException(
+                    f"Another Meilisearch already listens on {app.config['MEILI_URL']} ({exc}). "
+                    "Stop it, or set DIRECTORY_MEILI_PORT to another port."
+                ) from exc
     try:
         from directory.search.sync import ensure_index, sync_outbox
 
