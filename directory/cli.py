@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,7 @@ def serve(host: str, port: int, debug: bool) -> None:
     from directory.search.server import MeiliProcess, install_binary
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop Meilisearch on SIGTERM too, not only Ctrl-C
     process = None
     if app.config["MEILI_MANAGED"]:
         binary = install_binary(Path(app.config["MEILI_BINARY"]))
