@@ -8,8 +8,9 @@ from __future__ import annotations
 from importers.base import Importer
 from importers.hospitals import HospitalsImporter
 from importers.osm import OsmImporter
+from importers.template import TemplateImporter
 
-REGISTRY: dict[str, type[Importer]] = {cls.name: cls for cls in (OsmImporter, HospitalsImporter)}
+REGISTRY: dict[str, type[Importer]] = {cls.name: cls for cls in (TemplateImporter, OsmImporter, HospitalsImporter)}
 
 
 def get_importer(name: str) -> Importer:

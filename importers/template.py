@@ -1,0 +1,161 @@
+"""Our spreadsheet template (CSV or XLSX), the format a federation or a CPAS fills by hand.
+
+Columns are documented in FR and NL in docs/import-template.md; docs/examples/ has a filled example.
+CSV: the encoding (UTF-8 with or without BOM, else Windows-1252) and the delimiter (`,` `;` or tab, as
+Excel writes it in Belgium) are detected. XLSX: the first sheet, read in streaming mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from importers.base import Importer, RowError, ServiceRecord
+
+COLUMNS = (
+    "source_id",
+    "organisation_fr",
+    "organisation_nl",
+    "bce",
+    "name_fr",
+    "name_nl",
+    "description_fr",
+    "description_nl",
+    "sectors",
+    "publics",
+    "languages",
+    "phones",
+    "email",
+    "website",
+    "opening_hours",
+    "hours_note_fr",
+    "hours_note_nl",
+    "cost",
+    "access",
+    "documents_fr",
+    "documents_nl",
+    "wheelchair",
+    "street_fr",
+    "street_nl",
+    "house_number",
+    "postcode",
+    "lat",
+    "lon",
+)
+REQUIRED = ("source_id",)
+LIST_SEPARATOR = "|"
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.replace(";", LIST_SEPARATOR).split(LIST_SEPARATOR) if item.strip()]
+
+
+def _float(value: str) -> float | None:
+    value = value.strip().replace(",", ".")
+    return float(value) if value else None
+
+
+def record_from_row(row: dict[str, str], line: int) -> ServiceRecord | RowError:
+    """One template row → a record, or a RowError for what cannot even be read."""
+    get = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    if not get["source_id"]:
+        return RowError(line, "source_id", "Missing source_id: each row needs a stable identifier.")
+    try:
+        lat, lon = _float(get["lat"]), _float(get["lon"])
+    except ValueError:
+        return RowError(line, "lat", "Invalid coordinates.")
+    return ServiceRecord(
+        source_id=get["source_id"],
+        line=line,
+        name_fr=get["name_fr"],
+        name_nl=get["name_nl"],
+        organization_fr=get["organisation_fr"],
+        organization_nl=get["organisation_nl"],
+        bce_number=get["bce"],
+        description_fr=get["description_fr"],
+        description_nl=get["description_nl"],
+        sectors=_list(get["sectors"]),
+        publics=_list(get["publics"]),
+        languages=_list(get["languages"]),
+        phones=_list(get["phones"]),
+        email=get["email"],
+        website=get["website"],
+        opening_hours=get["opening_hours"],
+        hours_note_fr=get["hours_note_fr"],
+        hours_note_nl=get["hours_note_nl"],
+        cost=get["cost"],
+        access=get["access"],
+        documents_fr=get["documents_fr"],
+        documents_nl=get["documents_nl"],
+        wheelchair=get["wheelchair"],
+        street_fr=get["street_fr"],
+        street_nl=get["street_nl"],
+        house_number=get["house_number"],
+        postcode=get["postcode"],
+        lat=lat,
+        lon=lon,
+    )
+
+
+def _decode(path: Path) -> io.TextIOBase:
+    raw = path.open("rb")
+    head = raw.read(1 << 16)
+    raw.seek(0)
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def _header_errors(header: list[str]) -> list[RowError]:
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c and c not in COLUMNS]
+    errors = [RowError(1, c, "Missing column %(column)s.", {"column": c}) for c in missing]
+    errors += [RowError(1, c, "Unknown column %(column)s (ignored).", {"column": c}) for c in unknown]
+    return errors
+
+
+class TemplateImporter(Importer):
+    """CSV or XLSX following docs/import-template.md."""
+
+    name = "template"
+    description = "Qui fait quoi spreadsheet template (CSV or XLSX)"
+    suffixes = (".csv", ".xlsx")
+
+    def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
+        rows = self._xlsx_rows(path) if path.suffix.lower() == ".xlsx" else self._csv_rows(path)
+        header = [h.strip().lower() for h in next(rows, [])]
+        errors = _header_errors(header)
+        yield from errors
+        if any(e.reason.startswith("Missing column") for e in errors):
+            return
+        for line, values in enumerate(rows, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            yield record_from_row(dict(zip(header, values, strict=False)), line)
+
+    @staticmethod
+    def _csv_rows(path: Path) -> Iterator[list[str]]:
+        with _decode(path) as fh:
+            sample = fh.read(1 << 15)
+            fh.seek(0)
+            try:
+                dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            yield from csv.reader(fh, dialect)
+
+    @staticmethod
+    def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                yield ["" if v is None else str(v) for v in row]
+        finally:
+            workbook.close()
