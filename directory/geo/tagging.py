@@ -11,7 +11,8 @@ from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
-from sqlalchemy import func, select
+from shapely.prepared import PreparedGeometry, prep
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.geo.loader import SPLIT_COMMUNE
@@ -42,9 +43,10 @@ class _Index:
     quartiers: _Layer
     bassins: _Layer
     region: BaseGeometry
+    prepared_region: PreparedGeometry
 
 
-_cache: dict[tuple, _Index] = {}  # keyed by a cheap signature of the polygons in the database
+_cache: dict[str, _Index] = {}  # the polygons, built once per process; `load_geography` invalidates it
 
 
 def invalidate_cache() -> None:
@@ -59,23 +61,23 @@ def _layer(model: type, key: str) -> _Layer:
 
 
 def _index() -> _Index:
-    signature = tuple(
-        tuple(db.session.execute(select(func.count(), func.sum(func.length(m.geometry))).select_from(m)).one())
-        for m in (Commune, Quartier, Bassin)
-    )
-    index = _cache.get(signature)
+    index = _cache.get("index")
     if index is None:
         communes = _layer(Commune, "nis")
-        index = _Index(communes, _layer(Quartier, "code"), _layer(Bassin, "code"), unary_union(communes.geometries))
-        _cache.clear()
-        _cache[signature] = index
+        region = unary_union(communes.geometries)
+        index = _Index(communes, _layer(Quartier, "code"), _layer(Bassin, "code"), region, prep(region))
+        if communes.codes:  # never cache an empty geography (before `flask geo load`)
+            _cache["index"] = index
     return index
+
+
+def _in_region(index: _Index, point: Point) -> bool:
+    return index.prepared_region.contains(point) or index.region.distance(point) <= NEAREST_TOLERANCE_DEG
 
 
 def point_in_region(lat: float, lon: float) -> bool:
     """True when the point lies in the Brussels-Capital Region (with the 50 m tolerance)."""
-    region = _index().region
-    return region.distance(Point(lon, lat)) <= NEAREST_TOLERANCE_DEG
+    return _in_region(_index(), Point(lon, lat))
 
 
 def commune_for_postcode(code: str) -> Commune | None:
@@ -99,7 +101,7 @@ def tag_location(location: Location) -> None:
 def _tag_point(location: Location) -> None:
     index = _index()
     point = Point(location.lon, location.lat)
-    if index.region.distance(point) > NEAREST_TOLERANCE_DEG:
+    if not _in_region(index, point):
         location.area_to_review = True
         location.area_note = N_("The position is outside the Brussels-Capital Region.")
         return

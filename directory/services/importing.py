@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.geo.tagging import point_in_region, tag_location
@@ -193,26 +194,62 @@ def _set(obj: Any, name: str, value: Any) -> bool:
     return True
 
 
-def _organization(source: str, record: ServiceRecord, names: tuple[str, str], bce: str) -> Organization:
-    fr, nl = names
-    key = f"org:{(fr or nl).lower()}" if (fr or nl) else f"svc:{record.source_id}"
-    org = db.session.scalar(select(Organization).where(Organization.source == source, Organization.source_id == key))
+class _Batch:
+    """The services and organizations of one batch, fetched in two queries instead of one per row."""
+
+    def __init__(self, source: str, records: list[ServiceRecord]):
+        ids = [r.source_id for r in records]
+        query = (
+            select(Service)
+            .where(Service.source == source, Service.source_id.in_(ids))
+            .options(
+                selectinload(Service.sectors),
+                selectinload(Service.publics),
+                selectinload(Service.phones),
+                selectinload(Service.locations),
+            )
+        )
+        self.services = {s.source_id: s for s in db.session.scalars(query)}
+        keys = {_org_key(r) for r in records}
+        orgs = select(Organization).where(Organization.source == source, Organization.source_id.in_(keys))
+        self.organizations = {o.source_id: o for o in db.session.scalars(orgs)}
+
+
+def _org_key(record: ServiceRecord) -> str:
+    name = record.organization_fr.strip() or record.organization_nl.strip()
+    return f"org:{name.lower()}" if name else f"svc:{record.source_id}"
+
+
+def _organization(batch: _Batch, source: str, record: ServiceRecord) -> Organization:
+    key = _org_key(record)
+    org = batch.organizations.get(key)
     if org is None:
-        org = Organization(source=source, source_id=key, name_fr=fr or record.name_fr, name_nl=nl or record.name_nl)
+        org = Organization(
+            source=source,
+            source_id=key,
+            name_fr=record.organization_fr.strip() or record.name_fr,
+            name_nl=record.organization_nl.strip() or record.name_nl,
+        )
         db.session.add(org)
-    if bce and not org.bce_number:
-        org.bce_number = bce
+        batch.organizations[key] = org
+    if record.bce_number and not org.bce_number:
+        org.bce_number = record.bce_number
     return org
 
 
-def apply_record(source: str, licence: str, record: ServiceRecord, values: dict, report: ImportReport) -> str:
+def apply_record(
+    batch: _Batch,
+    vocab: dict[str, dict],
+    source: str,
+    licence: str,
+    record: ServiceRecord,
+    values: dict,
+    report: ImportReport,
+) -> str:
     """Create or update the service of a clean record; returns "created", "updated" or "unchanged"."""
-    service = db.session.scalar(select(Service).where(Service.source == source, Service.source_id == record.source_id))
-    created = service is None
+    service = batch.services.get(record.source_id)
     if service is None:
-        org = _organization(source, record, values["organization"], record.bce_number)
-        service = Service(source=source, source_id=record.source_id, organization=org, field_provenance={})
-        db.session.add(service)
+        return _create(batch, vocab, source, licence, record, values)
     changed = _set(service, "source_licence", licence)
     provenance = dict(service.field_provenance or {})
     for name, value in values["service"].items():
@@ -233,11 +270,10 @@ def apply_record(source: str, licence: str, record: ServiceRecord, values: dict,
             changed = True
     if provenance != (service.field_provenance or {}):
         service.field_provenance = provenance
-    sectors = [db.session.get(Sector, c) for c in values["sectors"]]
     if [s.code for s in service.sectors] != values["sectors"]:
-        service.sectors, changed = sectors, True
+        service.sectors, changed = [vocab["sector_objects"][c] for c in values["sectors"]], True
     if [p.code for p in service.publics] != values["publics"]:
-        service.publics, changed = [db.session.get(Public, c) for c in values["publics"]], True
+        service.publics, changed = [vocab["public_objects"][c] for c in values["publics"]], True
     if [p.number for p in service.phones] != values["phones"]:
         service.phones, changed = [Phone(number=n) for n in values["phones"]], True
     location = service.locations[0] if service.locations else None
@@ -245,10 +281,30 @@ def apply_record(source: str, licence: str, record: ServiceRecord, values: dict,
         location = Location()
         service.locations.append(location)
     moved = any([_set(location, k, val) for k, val in values["location"].items()])
-    if moved or created:
+    if moved:
         tag_location(location)
         changed = True
-    return "created" if created else ("updated" if changed else "unchanged")
+    return "updated" if changed else "unchanged"
+
+
+def _create(batch: _Batch, vocab: dict, source: str, licence: str, record: ServiceRecord, values: dict) -> str:
+    location = Location(**values["location"])
+    tag_location(location)
+    service = Service(
+        source=source,
+        source_id=record.source_id,
+        source_licence=licence,
+        organization=_organization(batch, source, record),
+        field_provenance={name: {"source": source} for name, value in values["service"].items() if value},
+        sectors=[vocab["sector_objects"][c] for c in values["sectors"]],
+        publics=[vocab["public_objects"][c] for c in values["publics"]],
+        phones=[Phone(number=n) for n in values["phones"]],
+        locations=[location],
+        **values["service"],
+    )
+    db.session.add(service)
+    batch.services[record.source_id] = service
+    return "created"
 
 
 def run_import(
@@ -262,29 +318,42 @@ def run_import(
     """Import `path` with `importer`; returns the report (nothing is committed when `dry_run`)."""
     source = source or importer.name
     report = ImportReport(source, str(path), dry_run)
-    vocab = {"sector": _vocabulary(Sector), "public": _vocabulary(Public)}
     records: Iterable[ServiceRecord | RowError] = importer.parse(path)
     if progress:
         from tqdm import tqdm
 
         records = tqdm(records, unit=" rows", desc=source, mininterval=1.0)
-    pending = 0
+    chunk: list[ServiceRecord] = []
     for item in records:
         if isinstance(item, RowError):
             report.issues.append(Issue(item.line, "error", item.field, item.reason, item.params))
             report.rejected += 1
             continue
-        values = clean_record(item, report, vocab)
-        if values is None:
-            continue
-        outcome = apply_record(source, importer.licence, item, values, report)
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        pending += 1
-        if pending >= batch_size:
-            _end_batch(dry_run)
-            pending = 0
-    _end_batch(dry_run)
+        chunk.append(item)
+        if len(chunk) >= batch_size:
+            _import_batch(importer, source, chunk, report, dry_run)
+            chunk = []
+    _import_batch(importer, source, chunk, report, dry_run)
     return report
+
+
+def _import_batch(importer: Any, source: str, chunk: list[ServiceRecord], report: ImportReport, dry_run: bool) -> None:
+    """One transaction: validate, upsert and tag every record of the chunk, flush once, commit (or roll back)."""
+    vocab: dict[str, dict] = {
+        "sector": v.term_lookup(_vocabulary(Sector)),
+        "public": v.term_lookup(_vocabulary(Public)),
+        "sector_objects": {s.code: s for s in db.session.scalars(select(Sector))},
+        "public_objects": {p.code: p for p in db.session.scalars(select(Public))},
+    }
+    with db.session.no_autoflush:
+        batch = _Batch(source, chunk)
+        for record in chunk:
+            values = clean_record(record, report, vocab)
+            if values is None:
+                continue
+            outcome = apply_record(batch, vocab, source, importer.licence, record, values, report)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    _end_batch(dry_run)
 
 
 def _end_batch(dry_run: bool) -> None:

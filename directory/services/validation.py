@@ -79,12 +79,13 @@ def clean_choice(kind: str, raw: str) -> str:
     return value
 
 
-def match_codes(raw: list[str], vocabulary: dict[str, tuple[str, str]], field: str) -> list[str]:
-    """Codes for vocabulary codes or FR/NL names (case-insensitive); unknown → Invalid with the closest one."""
-    lookup: dict[str, str] = {}
-    for code, names in vocabulary.items():
-        for term in (code, *names):
-            lookup[term.strip().lower()] = code
+def term_lookup(vocabulary: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Lower-cased code, FR name and NL name → code."""
+    return {term.strip().lower(): code for code, names in vocabulary.items() for term in (code, *names)}
+
+
+def match_codes(raw: list[str], lookup: dict[str, str], field: str) -> list[str]:
+    """Codes for vocabulary codes or FR/NL names (see `term_lookup`); unknown → Invalid with the closest one."""
     codes = []
     for item in raw:
         key = item.strip().lower()
