@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
+from directory.models.geocoding import GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.outbox import SearchOutbox
 from directory.models.services import (
@@ -22,6 +23,7 @@ __all__ = [
     "Bassin",
     "Commune",
     "Cost",
+    "GeocodeCache",
     "Location",
     "Organization",
     "Phone",

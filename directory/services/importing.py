@@ -20,8 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.geo.tagging import point_in_region, tag_location
+from directory.i18n import N_
 from directory.models import Location, Organization, Phone, PostalCode, Public, Sector, Service
 from directory.services import validation as v
+from directory.services.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
 from importers.base import RowError, ServiceRecord
 
 SERVICE_FIELDS = (
@@ -115,7 +117,33 @@ def _vocabulary(model: type) -> dict[str, tuple[str, str]]:
     return {code: (fr, nl) for code, fr, nl in db.session.execute(select(model.code, model.name_fr, model.name_nl))}
 
 
-def clean_record(record: ServiceRecord, report: ImportReport, vocab: dict[str, dict]) -> dict | None:
+class Geocoding:
+    """Geocodes records that have an address but no coordinates; stops asking once the provider is unreachable."""
+
+    def __init__(self, provider: tuple | None):
+        self.provider = provider
+
+    def locate(self, record: ServiceRecord, report: ImportReport) -> Geocoded | None:
+        if self.provider is None:
+            return None
+        query = address_query(record.street_fr or record.street_nl, record.house_number, record.postcode)
+        try:
+            found = geocode(query, self.provider)
+        except GeocoderUnavailable:
+            self.provider = None
+            message = N_("The geocoder could not be reached: from this row on, the commune comes from the postcode.")
+            report.issues.append(Issue(record.line, "warning", "geocoding", message))
+            return None
+        if found is None or not point_in_region(found.lat, found.lon):
+            message = N_("Address not found by the geocoder: the commune comes from the postcode.")
+            report.issues.append(Issue(record.line, "warning", "geocoding", message))
+            return None
+        return found
+
+
+def clean_record(
+    record: ServiceRecord, report: ImportReport, vocab: dict[str, dict], geocoding: Geocoding | None = None
+) -> dict | None:
     """Validated values of a record, or None when it is rejected (issues are added to the report)."""
     row = _Row(record, report)
     r = record
@@ -152,6 +180,11 @@ def clean_record(record: ServiceRecord, report: ImportReport, vocab: dict[str, d
     if row.rejected:
         report.rejected += 1
         return None
+    lat, lon, precision = r.lat, r.lon, ("source" if r.lat is not None else None)
+    if lat is None and geocoding is not None and r.street_fr.strip() and r.postcode.strip():
+        found = geocoding.locate(record, report)
+        if found is not None:
+            lat, lon, precision = found.lat, found.lon, found.precision
     return {
         "service": {
             "name_fr": r.name_fr.strip(),
@@ -174,8 +207,9 @@ def clean_record(record: ServiceRecord, report: ImportReport, vocab: dict[str, d
             "street_nl": r.street_nl.strip(),
             "house_number": r.house_number.strip(),
             "postcode": r.postcode.strip(),
-            "lat": r.lat,
-            "lon": r.lon,
+            "lat": lat,
+            "lon": lon,
+            "geocode_precision": precision,
             "wheelchair": row.optional(
                 "wheelchair", lambda x: v.clean_choice("wheelchair", x), r.wheelchair, "unknown"
             ),
@@ -260,7 +294,7 @@ def apply_record(
                         record.line,
                         "conflict",
                         name,
-                        "Kept the value edited by a person; the source says “%(value)s”.",
+                        N_("Kept the value edited by a person; the source says “%(value)s”."),
                         {"value": str(value)[:80]},
                     )
                 )
@@ -314,10 +348,15 @@ def run_import(
     dry_run: bool = False,
     batch_size: int = 500,
     progress: bool = False,
+    geocoder_adapter: Any = None,
 ) -> ImportReport:
-    """Import `path` with `importer`; returns the report (nothing is committed when `dry_run`)."""
+    """Import `path` with `importer`; returns the report (nothing is committed when `dry_run`).
+
+    Rows with an address but no coordinates are geocoded with the configured provider (`geocoder_adapter`
+    replaces geopy's HTTP adapter, for recorded responses in tests)."""
     source = source or importer.name
     report = ImportReport(source, str(path), dry_run)
+    geocoding = Geocoding(build_provider(geocoder_adapter))
     records: Iterable[ServiceRecord | RowError] = importer.parse(path)
     if progress:
         from tqdm import tqdm
@@ -331,13 +370,15 @@ def run_import(
             continue
         chunk.append(item)
         if len(chunk) >= batch_size:
-            _import_batch(importer, source, chunk, report, dry_run)
+            _import_batch(importer, source, chunk, report, dry_run, geocoding)
             chunk = []
-    _import_batch(importer, source, chunk, report, dry_run)
+    _import_batch(importer, source, chunk, report, dry_run, geocoding)
     return report
 
 
-def _import_batch(importer: Any, source: str, chunk: list[ServiceRecord], report: ImportReport, dry_run: bool) -> None:
+def _import_batch(
+    importer: Any, source: str, chunk: list[ServiceRecord], report: ImportReport, dry_run: bool, geocoding: Geocoding
+) -> None:
     """One transaction: validate, upsert and tag every record of the chunk, flush once, commit (or roll back)."""
     vocab: dict[str, dict] = {
         "sector": v.term_lookup(_vocabulary(Sector)),
@@ -348,7 +389,7 @@ def _import_batch(importer: Any, source: str, chunk: list[ServiceRecord], report
     with db.session.no_autoflush:
         batch = _Batch(source, chunk)
         for record in chunk:
-            values = clean_record(record, report, vocab)
+            values = clean_record(record, report, vocab, geocoding)
             if values is None:
                 continue
             outcome = apply_record(batch, vocab, source, importer.licence, record, values, report)

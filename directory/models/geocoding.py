@@ -1,0 +1,22 @@
+"""Geocoder answers cached in the database (hits and misses), so an address is asked once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.extensions import db
+from directory.models.base import utcnow
+
+
+class GeocodeCache(db.Model):
+    """One normalised query and what the provider answered (lat/lon NULL for "not found")."""
+
+    query: Mapped[str] = mapped_column(String(300), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    precision: Mapped[str | None] = mapped_column(String(20))  # address | street | postcode
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
