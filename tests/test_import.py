@@ -140,3 +140,14 @@ def test_default_dataset(app: Flask, rerun: bool) -> None:
         else:
             assert "osm: 916 created" in summary and "37 created" in summary
         assert count("osm") == 916 and count("eurostat-hospitals") == 37
+
+
+def test_imported_services_reach_the_search_index(app: Flask, client) -> None:
+    from directory.search.sync import wait_until_indexed
+
+    with app.app_context():
+        run_import(TemplateImporter(), EXAMPLE, source="fed")
+        wait_until_indexed()
+    hits = client.get("/api/v1/services?q=Rosa").get_json()["hits"]
+    assert [h["name_nl"] for h in hits] == ["Centrum voor gezinsplanning Rosa"]
+    assert hits[0]["commune"] == "21013"  # Saint-Gilles, from postcode 1060

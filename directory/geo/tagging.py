@@ -87,46 +87,62 @@ def commune_for_postcode(code: str) -> Commune | None:
 
 
 def tag_location(location: Location) -> None:
-    """Set commune_nis, quartier_code, bassin_code, area_to_review and area_note on `location`.
+    """Set commune_nis, quartier_code, bassin_code, area_to_review and area_note on `location`."""
+    for name, value in areas(location.lat, location.lon, location.postcode).items():
+        setattr(location, name, value)
+
+
+def areas(lat: float | None, lon: float | None, postcode: str | None) -> dict:
+    """commune_nis, quartier_code, bassin_code, area_to_review and area_note for a point, else a postcode.
 
     `area_note` holds an English msgid, translated when displayed (`_(location.area_note)`)."""
-    location.commune_nis = location.quartier_code = location.bassin_code = None
-    location.area_to_review, location.area_note = False, ""
-    if location.lat is not None and location.lon is not None:
-        _tag_point(location)
+    result: dict = {
+        "commune_nis": None,
+        "quartier_code": None,
+        "bassin_code": None,
+        "area_to_review": False,
+        "area_note": "",
+    }
+    if lat is not None and lon is not None:
+        result.update(_point_areas(Point(lon, lat)))
     else:
-        _tag_postcode(location)
+        result.update(_postcode_areas((postcode or "").strip()))
+    return result
 
 
-def _tag_point(location: Location) -> None:
+def _point_areas(point: Point) -> dict:
     index = _index()
-    point = Point(location.lon, location.lat)
     if not _in_region(index, point):
-        location.area_to_review = True
-        location.area_note = N_("The position is outside the Brussels-Capital Region.")
-        return
-    location.commune_nis = index.communes.find(point)
-    location.quartier_code = index.quartiers.find(point)
-    location.bassin_code = index.bassins.find(point)
-    if location.commune_nis == SPLIT_COMMUNE and location.bassin_code in GUESSED_BASSINS:
-        location.area_to_review = True
-        location.area_note = N_("The bassin of central Brussels-City is not officially published; it is a guess.")
+        return {"area_to_review": True, "area_note": N_("The position is outside the Brussels-Capital Region.")}
+    found = {
+        "commune_nis": index.communes.find(point),
+        "quartier_code": index.quartiers.find(point),
+        "bassin_code": index.bassins.find(point),
+    }
+    if found["commune_nis"] == SPLIT_COMMUNE and found["bassin_code"] in GUESSED_BASSINS:
+        found.update(
+            area_to_review=True,
+            area_note=N_("The bassin of central Brussels-City is not officially published; it is a guess."),
+        )
+    return found
 
 
-def _tag_postcode(location: Location) -> None:
-    postal = db.session.get(PostalCode, (location.postcode or "").strip())
+def _postcode_areas(postcode: str) -> dict:
+    postal = db.session.get(PostalCode, postcode)
     if postal is None:
-        location.area_to_review = True
-        location.area_note = N_("No position and no Brussels postcode: the area is unknown.")
-        return
-    location.commune_nis = postal.commune_nis
-    location.bassin_code = postal.bassin_code or (postal.commune.bassin_code if postal.commune else None)
+        return {"area_to_review": True, "area_note": N_("No position and no Brussels postcode: the area is unknown.")}
+    bassin = postal.bassin_code or (postal.commune.bassin_code if postal.commune else None)
+    found: dict = {"commune_nis": postal.commune_nis, "bassin_code": bassin}
     if postal.shared:
-        location.area_to_review = True
-        location.area_note = N_("This postcode is shared by several communes: check the commune.")
-    elif location.bassin_code is None:
-        location.area_to_review = True
-        location.area_note = N_("Brussels-City is split between bassins: the bassin needs the exact address.")
+        found.update(
+            area_to_review=True, area_note=N_("This postcode is shared by several communes: check the commune.")
+        )
+    elif bassin is None:
+        found.update(
+            area_to_review=True,
+            area_note=N_("Brussels-City is split between bassins: the bassin needs the exact address."),
+        )
+    return found
 
 
 def boundaries_geojson(level: str) -> dict:

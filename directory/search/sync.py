@@ -69,7 +69,14 @@ def _touched_service_ids(session: Session) -> set[int]:
 
 
 def _after_flush(session: Session, _flush_context: object) -> None:
-    ids = _touched_service_ids(session) - session.info.get(PENDING, set())
+    enqueue(session, _touched_service_ids(session))
+
+
+def enqueue(session: Session, service_ids: Iterable[int]) -> None:
+    """Record services to re-index: outbox rows in the current transaction, pushed after commit.
+
+    The flush listener calls it; so does code that writes with Core statements, which bypass the flush."""
+    ids = set(service_ids) - session.info.get(PENDING, set())
     if ids:
         session.connection().execute(insert(SearchOutbox.__table__), [{"service_id": i, "attempts": 0} for i in ids])
         session.info.setdefault(PENDING, set()).update(ids)

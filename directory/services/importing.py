@@ -23,6 +23,7 @@ from directory.geo.tagging import point_in_region, tag_location
 from directory.i18n import N_
 from directory.models import Location, Organization, Phone, PostalCode, Public, Sector, Service
 from directory.services import validation as v
+from directory.services.bulk import NewService, insert_new_services
 from directory.services.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
 from importers.base import RowError, ServiceRecord
 
@@ -247,28 +248,13 @@ class _Batch:
         keys = {_org_key(r) for r in records}
         orgs = select(Organization).where(Organization.source == source, Organization.source_id.in_(keys))
         self.organizations = {o.source_id: o for o in db.session.scalars(orgs)}
+        self.new: list[NewService] = []
+        self.pending: set[str] = set()
 
 
 def _org_key(record: ServiceRecord) -> str:
     name = record.organization_fr.strip() or record.organization_nl.strip()
     return f"org:{name.lower()}" if name else f"svc:{record.source_id}"
-
-
-def _organization(batch: _Batch, source: str, record: ServiceRecord) -> Organization:
-    key = _org_key(record)
-    org = batch.organizations.get(key)
-    if org is None:
-        org = Organization(
-            source=source,
-            source_id=key,
-            name_fr=record.organization_fr.strip() or record.name_fr,
-            name_nl=record.organization_nl.strip() or record.name_nl,
-        )
-        db.session.add(org)
-        batch.organizations[key] = org
-    if record.bce_number and not org.bce_number:
-        org.bce_number = record.bce_number
-    return org
 
 
 def apply_record(
@@ -281,9 +267,20 @@ def apply_record(
     report: ImportReport,
 ) -> str:
     """Create or update the service of a clean record; returns "created", "updated" or "unchanged"."""
+    if record.source_id in batch.pending:
+        report.issues.append(
+            Issue(
+                record.line,
+                "error",
+                "source_id",
+                N_("The source_id “%(value)s” appears twice in the file: this row is skipped."),
+                {"value": record.source_id},
+            )
+        )
+        return "rejected"
     service = batch.services.get(record.source_id)
     if service is None:
-        return _create(batch, vocab, source, licence, record, values)
+        return _create(batch, source, licence, record, values)
     changed = _set(service, "source_licence", licence)
     provenance = dict(service.field_provenance or {})
     for name, value in values["service"].items():
@@ -321,23 +318,28 @@ def apply_record(
     return "updated" if changed else "unchanged"
 
 
-def _create(batch: _Batch, vocab: dict, source: str, licence: str, record: ServiceRecord, values: dict) -> str:
-    location = Location(**values["location"])
-    tag_location(location)
-    service = Service(
-        source=source,
-        source_id=record.source_id,
-        source_licence=licence,
-        organization=_organization(batch, source, record),
-        field_provenance={name: {"source": source} for name, value in values["service"].items() if value},
-        sectors=[vocab["sector_objects"][c] for c in values["sectors"]],
-        publics=[vocab["public_objects"][c] for c in values["publics"]],
-        phones=[Phone(number=n) for n in values["phones"]],
-        locations=[location],
-        **values["service"],
+def _create(batch: _Batch, source: str, licence: str, record: ServiceRecord, values: dict) -> str:
+    """Queue a new service for the batch's bulk insert (see directory/services/bulk.py)."""
+    fr, nl = record.organization_fr.strip(), record.organization_nl.strip()
+    batch.new.append(
+        NewService(
+            service={
+                **values["service"],
+                "source": source,
+                "source_id": record.source_id,
+                "source_licence": licence,
+                "field_provenance": {name: {"source": source} for name, value in values["service"].items() if value},
+            },
+            location=values["location"],
+            org_key=_org_key(record),
+            org_names=(fr or record.name_fr, nl or record.name_nl),
+            bce_number=record.bce_number,
+            sectors=values["sectors"],
+            publics=values["publics"],
+            phones=values["phones"],
+        )
     )
-    db.session.add(service)
-    batch.services[record.source_id] = service
+    batch.pending.add(record.source_id)
     return "created"
 
 
@@ -394,6 +396,8 @@ def _import_batch(
                 continue
             outcome = apply_record(batch, vocab, source, importer.licence, record, values, report)
             setattr(report, outcome, getattr(report, outcome) + 1)
+    db.session.flush()
+    insert_new_services(source, batch.new, {key: org.id for key, org in batch.organizations.items()})
     _end_batch(dry_run)
 
 

@@ -1,0 +1,104 @@
+"""Insert many new services at once with Core INSERT … RETURNING (an import's hot path).
+
+The ORM unit of work costs about a millisecond per new service with its organization, location, phones and
+links; these statements insert a whole batch in a few round trips. Rows inserted this way bypass the
+flush listener, so they are queued for the search index here (`sync.enqueue`), in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert
+
+from directory.extensions import db
+from directory.geo.tagging import areas
+from directory.models import Location, Organization, Phone, Service
+from directory.models.base import utcnow
+from directory.models.services import service_at_location, service_public, service_sector
+from directory.search.sync import enqueue
+
+
+@dataclass
+class NewService:
+    """A service to create: its columns, its organization (an existing id, or a key and names to create)."""
+
+    service: dict
+    location: dict
+    org_key: str
+    org_names: tuple[str, str]
+    bce_number: str = ""
+    sectors: list[str] = field(default_factory=list)
+    publics: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+
+
+def _returning_ids(model: type, rows: list[dict]) -> list[int]:
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return [row[0] for row in db.session.execute(statement, rows)]
+
+
+def insert_new_services(source: str, items: list[NewService], organizations: dict[str, int]) -> list[int]:
+    """Insert `items` (caller commits); `organizations` maps known organization keys to ids and is updated."""
+    if not items:
+        return []
+    now = utcnow()
+    new_orgs: dict[str, dict] = {}
+    for item in items:
+        if item.org_key not in organizations and item.org_key not in new_orgs:
+            fr, nl = item.org_names
+            new_orgs[item.org_key] = {
+                "source": source,
+                "source_id": item.org_key,
+                "name_fr": fr,
+                "name_nl": nl,
+                "bce_number": item.bce_number or None,
+                "created_at": now,
+                "updated_at": now,
+            }
+    if new_orgs:
+        organizations.update(zip(new_orgs, _returning_ids(Organization, list(new_orgs.values())), strict=True))
+    service_ids = _returning_ids(
+        Service,
+        [
+            {**item.service, "organization_id": organizations[item.org_key], "created_at": now, "updated_at": now}
+            for item in items
+        ],
+    )
+    location_ids = _returning_ids(
+        Location,
+        [
+            {
+                **item.location,
+                **areas(item.location.get("lat"), item.location.get("lon"), item.location.get("postcode")),
+            }
+            for item in items
+        ],
+    )
+    links = [
+        (
+            service_at_location,
+            [{"service_id": s, "location_id": loc} for s, loc in zip(service_ids, location_ids, strict=True)],
+        ),
+        (
+            service_sector,
+            [{"service_id": s, "sector_code": c} for s, i in zip(service_ids, items, strict=True) for c in i.sectors],
+        ),
+        (
+            service_public,
+            [{"service_id": s, "public_code": c} for s, i in zip(service_ids, items, strict=True) for c in i.publics],
+        ),
+        (
+            Phone.__table__,
+            [
+                {"service_id": s, "number": n, "kind": "voice", "label_fr": "", "label_nl": ""}
+                for s, i in zip(service_ids, items, strict=True)
+                for n in i.phones
+            ],
+        ),
+    ]
+    for table, rows in links:
+        if rows:
+            db.session.execute(insert(table), rows)
+    enqueue(db.session(), service_ids)
+    return service_ids
