@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
+from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.outbox import SearchOutbox
@@ -25,6 +26,7 @@ __all__ = [
     "Cost",
     "GeocodeCache",
     "Location",
+    "MergeCandidate",
     "Organization",
     "Phone",
     "PostalCode",
@@ -33,5 +35,6 @@ __all__ = [
     "SearchOutbox",
     "Sector",
     "Service",
+    "ServiceSource",
     "ServiceStatus",
 ]

@@ -21,9 +21,20 @@ from sqlalchemy.orm import selectinload
 from directory.extensions import db
 from directory.geo.tagging import point_in_region, tag_location
 from directory.i18n import N_
-from directory.models import Location, Organization, Phone, PostalCode, Public, Sector, Service
+from directory.models import (
+    Location,
+    MergeCandidate,
+    Organization,
+    Phone,
+    PostalCode,
+    Public,
+    Sector,
+    Service,
+    ServiceSource,
+)
 from directory.services import validation as v
 from directory.services.bulk import NewService, insert_new_services
+from directory.services.dedupe import MERGE_AT, DuplicateFinder, Match, fill_from
 from directory.services.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
 from importers.base import RowError, ServiceRecord
 
@@ -48,7 +59,8 @@ LOCATION_FIELDS = ("street_fr", "street_nl", "house_number", "postcode", "lat", 
 
 @dataclass
 class Issue:
-    """One line of the report. `level`: error (row rejected), warning (value dropped), conflict (human kept)."""
+    """One line of the report. `level`: error (row rejected), warning (value dropped), conflict (human edit kept),
+    merge (merged into a fiche of another source), candidate (possible duplicate queued for a moderator)."""
 
     line: int
     level: str
@@ -69,6 +81,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0
     rejected: int = 0
     issues: list[Issue] = field(default_factory=list)
 
@@ -78,10 +91,11 @@ class ImportReport:
 
     def summary(self) -> str:
         prefix = "[dry run] " if self.dry_run else ""
-        warnings = sum(1 for i in self.issues if i.level != "error")
+        warnings = sum(1 for i in self.issues if i.level in ("warning", "conflict"))
+        candidates = sum(1 for i in self.issues if i.level == "candidate")
         return (
             f"{prefix}{self.source}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.rejected} rejected, {warnings} warnings"
+            f"{self.merged} merged, {candidates} to review, {self.rejected} rejected, {warnings} warnings"
         )
 
     def write_csv(self, path: Path) -> None:
@@ -232,8 +246,9 @@ def _set(obj: Any, name: str, value: Any) -> bool:
 class _Batch:
     """The services and organizations of one batch, fetched in two queries instead of one per row."""
 
-    def __init__(self, source: str, records: list[ServiceRecord]):
+    def __init__(self, source: str, records: list[ServiceRecord], finder: DuplicateFinder):
         ids = [r.source_id for r in records]
+        self.finder = finder
         query = (
             select(Service)
             .where(Service.source == source, Service.source_id.in_(ids))
@@ -248,8 +263,11 @@ class _Batch:
         keys = {_org_key(r) for r in records}
         orgs = select(Organization).where(Organization.source == source, Organization.source_id.in_(keys))
         self.organizations = {o.source_id: o for o in db.session.scalars(orgs)}
+        merged = select(ServiceSource).where(ServiceSource.source == source, ServiceSource.source_id.in_(ids))
+        self.aliases = {a.source_id: db.session.get(Service, a.service_id) for a in db.session.scalars(merged)}
         self.new: list[NewService] = []
         self.pending: set[str] = set()
+        self.candidates: list[tuple[int, Match]] = []  # (index in `new`, the fiche it may duplicate)
 
 
 def _org_key(record: ServiceRecord) -> str:
@@ -279,8 +297,10 @@ def apply_record(
         )
         return "rejected"
     service = batch.services.get(record.source_id)
+    if service is None and record.source_id in batch.aliases:  # merged into another source's fiche earlier
+        return "updated" if fill_from(batch.aliases[record.source_id], values, source, vocab) else "unchanged"
     if service is None:
-        return _create(batch, source, licence, record, values)
+        return _create_or_merge(batch, vocab, source, licence, record, values, report)
     changed = _set(service, "source_licence", licence)
     provenance = dict(service.field_provenance or {})
     for name, value in values["service"].items():
@@ -296,17 +316,22 @@ def apply_record(
                     )
                 )
             continue
+        if not value and (provenance.get(name) or {}).get("source", source) != source:
+            continue  # filled by another source merged into this fiche: an empty value does not erase it
         if _set(service, name, value):
             provenance[name] = {"source": source}
             changed = True
     if provenance != (service.field_provenance or {}):
         service.field_provenance = provenance
-    if [s.code for s in service.sectors] != values["sectors"]:
-        service.sectors, changed = [vocab["sector_objects"][c] for c in values["sectors"]], True
-    if [p.code for p in service.publics] != values["publics"]:
-        service.publics, changed = [vocab["public_objects"][c] for c in values["publics"]], True
-    if [p.number for p in service.phones] != values["phones"]:
-        service.phones, changed = [Phone(number=n) for n in values["phones"]], True
+    if any((p or {}).get("source", source) != source for p in provenance.values()):
+        changed = fill_from(service, values, source, vocab) or changed  # merged fiche: lists only grow
+    else:
+        if [s.code for s in service.sectors] != values["sectors"]:
+            service.sectors, changed = [vocab["sector_objects"][c] for c in values["sectors"]], True
+        if [p.code for p in service.publics] != values["publics"]:
+            service.publics, changed = [vocab["public_objects"][c] for c in values["publics"]], True
+        if [p.number for p in service.phones] != values["phones"]:
+            service.phones, changed = [Phone(number=n) for n in values["phones"]], True
     location = service.locations[0] if service.locations else None
     if location is None:
         location = Location()
@@ -316,6 +341,31 @@ def apply_record(
         tag_location(location)
         changed = True
     return "updated" if changed else "unchanged"
+
+
+def _create_or_merge(
+    batch: _Batch, vocab: dict, source: str, licence: str, record: ServiceRecord, values: dict, report: ImportReport
+) -> str:
+    """Merge into a fiche of another source when it is surely the same service; else create (and maybe queue)."""
+    location, service = values["location"], values["service"]
+    match = batch.finder.best(
+        [service["name_fr"], service["name_nl"]], location["lat"], location["lon"], values["phones"], service["website"]
+    )
+    params = {"id": match.service_id, "score": match.score, "reasons": ", ".join(match.reasons)} if match else {}
+    if match and match.score >= MERGE_AT:
+        fill_from(db.session.get(Service, match.service_id), values, source, vocab)
+        db.session.add(
+            ServiceSource(service_id=match.service_id, source=source, source_id=record.source_id, score=match.score)
+        )
+        batch.pending.add(record.source_id)
+        message = N_("Merged into fiche %(id)s (score %(score)s: %(reasons)s).")
+        report.issues.append(Issue(record.line, "merge", "name", message, params))
+        return "merged"
+    if match:
+        batch.candidates.append((len(batch.new), match))
+        message = N_("Maybe the same service as fiche %(id)s (score %(score)s: %(reasons)s): queued for a moderator.")
+        report.issues.append(Issue(record.line, "candidate", "name", message, params))
+    return _create(batch, source, licence, record, values)
 
 
 def _create(batch: _Batch, source: str, licence: str, record: ServiceRecord, values: dict) -> str:
@@ -359,6 +409,7 @@ def run_import(
     source = source or importer.name
     report = ImportReport(source, str(path), dry_run)
     geocoding = Geocoding(build_provider(geocoder_adapter))
+    finder = DuplicateFinder(source)
     records: Iterable[ServiceRecord | RowError] = importer.parse(path)
     if progress:
         from tqdm import tqdm
@@ -372,14 +423,20 @@ def run_import(
             continue
         chunk.append(item)
         if len(chunk) >= batch_size:
-            _import_batch(importer, source, chunk, report, dry_run, geocoding)
+            _import_batch(importer, source, chunk, report, dry_run, geocoding, finder)
             chunk = []
-    _import_batch(importer, source, chunk, report, dry_run, geocoding)
+    _import_batch(importer, source, chunk, report, dry_run, geocoding, finder)
     return report
 
 
 def _import_batch(
-    importer: Any, source: str, chunk: list[ServiceRecord], report: ImportReport, dry_run: bool, geocoding: Geocoding
+    importer: Any,
+    source: str,
+    chunk: list[ServiceRecord],
+    report: ImportReport,
+    dry_run: bool,
+    geocoding: Geocoding,
+    finder: DuplicateFinder,
 ) -> None:
     """One transaction: validate, upsert and tag every record of the chunk, flush once, commit (or roll back)."""
     vocab: dict[str, dict] = {
@@ -389,7 +446,7 @@ def _import_batch(
         "public_objects": {p.code: p for p in db.session.scalars(select(Public))},
     }
     with db.session.no_autoflush:
-        batch = _Batch(source, chunk)
+        batch = _Batch(source, chunk, finder)
         for record in chunk:
             values = clean_record(record, report, vocab, geocoding)
             if values is None:
@@ -397,7 +454,13 @@ def _import_batch(
             outcome = apply_record(batch, vocab, source, importer.licence, record, values, report)
             setattr(report, outcome, getattr(report, outcome) + 1)
     db.session.flush()
-    insert_new_services(source, batch.new, {key: org.id for key, org in batch.organizations.items()})
+    ids = insert_new_services(source, batch.new, {key: org.id for key, org in batch.organizations.items()})
+    for index, match in batch.candidates:
+        db.session.add(
+            MergeCandidate(
+                service_id=ids[index], candidate_id=match.service_id, score=match.score, reasons=list(match.reasons)
+            )
+        )
     _end_batch(dry_run)
 
 
