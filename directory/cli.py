@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from directory.search.cli import meili, search
     from importers.cli import import_command
 
-    for command in (db_group, geo, search, meili, import_command, i18n, setup, serve):
+    for command in (db_group, geo, search, meili, import_command, export_command, i18n, setup, serve):
         app.cli.add_command(command)
 
 
@@ -42,6 +42,21 @@ def db_init() -> None:
 # Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
 # RowError(line, field, msgid) carry report messages translated when shown.
 EXTRACT_KEYWORDS = ("-k", "_l", "-k", "N_", "-k", "Invalid", "-k", "RowError:3")
+
+
+@click.command("export")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(["hsds"]))
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(format_name: str, path: Path) -> None:
+    """Export the directory (Open Referral HSDS 3.0 JSON)."""
+    import json
+
+    from directory.services.hsds import export_services
+
+    services = list(export_services())
+    path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"{len(services)} services written to {path}")
 
 
 @click.group("i18n")

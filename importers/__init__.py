@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from importers.base import Importer
 from importers.hospitals import HospitalsImporter
+from importers.hsds import HsdsImporter
 from importers.osm import OsmImporter
 from importers.template import TemplateImporter
 
-REGISTRY: dict[str, type[Importer]] = {cls.name: cls for cls in (TemplateImporter, OsmImporter, HospitalsImporter)}
+REGISTRY: dict[str, type[Importer]] = {
+    cls.name: cls for cls in (TemplateImporter, HsdsImporter, OsmImporter, HospitalsImporter)
+}
 
 
 def get_importer(name: str) -> Importer:
