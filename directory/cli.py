@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from directory.search.cli import meili, search
     from importers.cli import import_command
 
-    for command in (db_group, geo, search, meili, import_command, export_command, i18n, setup, serve):
+    for command in (db_group, geo, gazetteer, search, meili, import_command, export_command, i18n, setup, serve):
         app.cli.add_command(command)
 
 
@@ -42,6 +42,27 @@ def db_init() -> None:
 # Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
 # RowError(line, field, msgid) carry report messages translated when shown.
 EXTRACT_KEYWORDS = ("-k", "_l", "-k", "N_", "-k", "Invalid", "-k", "RowError:3")
+
+
+@click.group("gazetteer")
+def gazetteer() -> None:
+    """The local address register used as first geocoder."""
+
+
+@gazetteer.command("load")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def gazetteer_load(path: Path) -> None:
+    """Load a BeST address CSV (openaddress-bebru.csv) into the gazetteer (idempotent)."""
+    from directory.extensions import db
+    from directory.services.gazetteer import load_best
+    from importers.best import BestFormatError
+
+    db.create_all()
+    try:
+        click.echo(f"{load_best(path)} addresses loaded")
+    except BestFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("export")

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
 from directory.models.dedupe import MergeCandidate, ServiceSource
-from directory.models.geocoding import GeocodeCache
+from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.outbox import SearchOutbox
 from directory.models.services import (
@@ -20,6 +20,7 @@ from directory.models.vocabulary import Public, Sector
 __all__ = [
     "AccessCondition",
     "Accessibility",
+    "Address",
     "Availability",
     "Bassin",
     "Commune",

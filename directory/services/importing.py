@@ -32,6 +32,7 @@ from directory.models import (
     Service,
     ServiceSource,
 )
+from directory.services import gazetteer
 from directory.services import validation as v
 from directory.services.bulk import NewService, insert_new_services
 from directory.services.dedupe import MERGE_AT, DuplicateFinder, Match, fill_from
@@ -139,6 +140,11 @@ class Geocoding:
         self.provider = provider
 
     def locate(self, record: ServiceRecord, report: ImportReport) -> Geocoded | None:
+        local = gazetteer.lookup(record.street_fr or record.street_nl, record.house_number, record.postcode)
+        if local is None and record.street_nl and record.street_fr:
+            local = gazetteer.lookup(record.street_nl, record.house_number, record.postcode)
+        if local is not None:
+            return local
         if self.provider is None:
             return None
         query = address_query(record.street_fr or record.street_nl, record.house_number, record.postcode)
@@ -196,7 +202,7 @@ def clean_record(
         report.rejected += 1
         return None
     lat, lon, precision = r.lat, r.lon, ("source" if r.lat is not None else None)
-    if lat is None and geocoding is not None and r.street_fr.strip() and r.postcode.strip():
+    if lat is None and geocoding is not None and (r.street_fr.strip() or r.street_nl.strip()) and r.postcode.strip():
         found = geocoding.locate(record, report)
         if found is not None:
             lat, lon, precision = found.lat, found.lon, found.precision
