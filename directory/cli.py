@@ -66,17 +66,21 @@ def gazetteer_load(path: Path) -> None:
 
 
 @click.command("export")
-@click.argument("format_name", metavar="FORMAT", type=click.Choice(["hsds"]))
-@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(["hsds", "hsds-csv"]))
+@click.argument("path", metavar="PATH", type=click.Path(path_type=Path))
 @with_appcontext
 def export_command(format_name: str, path: Path) -> None:
-    """Export the directory (Open Referral HSDS 3.0 JSON)."""
+    """Export the directory as Open Referral HSDS 3.0: JSON file (hsds) or folder of CSV tables (hsds-csv)."""
     import json
 
     from directory.services.hsds import export_services
+    from directory.services.hsds_tabular import flatten, write_tables
 
     services = list(export_services())
-    path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")
+    if format_name == "hsds":
+        path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        write_tables(flatten(services), path)
     click.echo(f"{len(services)} services written to {path}")
 
 

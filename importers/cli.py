@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 @click.command("import")
 @click.argument("format_name", metavar="FORMAT")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
 @click.option("--source", help="Source name stored on each fiche (default: the format name).")
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
 @click.option(
@@ -35,7 +35,7 @@ def import_command(
     report = run_import(REGISTRY[format_name](), path, source=source, dry_run=dry_run, progress=True)
     for issue in report.issues:
         click.echo(f"  line {issue.line} [{issue.level}] {issue.field}: {issue.message(lang)}")
-    report_path = report_path or path.with_name(path.name + ".report.csv")
+    report_path = report_path or path.with_name(path.name.rstrip("/") + ".report.csv")
     report.write_csv(report_path)
     click.echo(report.summary())
     click.echo(f"report: {report_path}")

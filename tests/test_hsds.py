@@ -6,11 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from directory import create_app
 from directory.extensions import db
 from directory.services.hsds import export_services
+from directory.services.hsds_tabular import compile_tables, flatten, read_tables, write_tables
 from directory.services.importing import run_import
 from importers.hsds import HsdsImporter, hours_from_schedules
 from importers.template import TemplateImporter
@@ -29,14 +31,20 @@ def _without_volatile(services: list[dict]) -> list[dict]:
     return json.loads(text)
 
 
-def test_round_trip(app: Flask, tmp_path: Path, seeded_database: Path, meili_server) -> None:
+@pytest.mark.parametrize("form", ["json", "tabular"])
+def test_round_trip(app: Flask, tmp_path: Path, seeded_database: Path, meili_server, form: str) -> None:
     with app.app_context():
         run_import(TemplateImporter(), EXAMPLE, source="fed")
         first = list(export_services())
     assert [s["x_qfq"]["name_nl"] for s in first][:1] == ["Psychologische consultaties"]
     assert first[0]["schedules"][0] == {"freq": "WEEKLY", "byday": "MO", "opens_at": "09:00", "closes_at": "18:00"}
-    path = tmp_path / "hsds.json"
-    path.write_text(json.dumps(first), encoding="utf-8")
+    if form == "json":
+        path = tmp_path / "hsds.json"
+        path.write_text(json.dumps(first), encoding="utf-8")
+    else:
+        path = tmp_path / "hsds-tables"
+        write_tables(flatten(first), path)
+        assert compile_tables(read_tables(path)) == first  # the tabular form loses nothing
 
     shutil.copy(seeded_database, tmp_path / "second.sqlite3")
     other = create_app(_config(f"sqlite:///{tmp_path / 'second.sqlite3'}", meili_server, "hsds2_"))
