@@ -46,6 +46,25 @@ class DefaultConfig:
     GEOCODER_USER_AGENT = "qui-fait-quoi-brussels/0.1"
     GEOCODER_MIN_DELAY = 1.0
 
+    # Accounts (issue 5). Without MAIL_SERVER, e-mails stay in the outbox table (shown at /<lang>/dev/outbox in debug).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "Qui fait quoi / Wie doet wat <noreply@localhost>"
+    PUBLIC_URL = "http://127.0.0.1:5000"  # base of links in e-mails sent from the CLI
+    SIGN_IN_LINK_MINUTES = 30
+    INVITE_LINK_DAYS = 7
+    RATE_LIMIT_SIGN_IN = (5, 900)  # requests per client address per seconds
+    RATE_LIMIT_REPORT = (5, 3600)
+    FRESHNESS_REMIND_AFTER_DAYS = 182
+    FRESHNESS_REMIND_EVERY_DAYS = 30
+    FRESHNESS_STALE_AFTER_DAYS = 365
+
     PAGE_SIZE = 20
     MAX_TOTAL_HITS = 200_000
 
@@ -53,6 +72,7 @@ class DefaultConfig:
 def load_config(app, test_config: dict | None = None) -> None:
     """Apply the configuration layers to `app` in order."""
     app.config.from_object(DefaultConfig)
+    app.config["SESSION_COOKIE_SECURE"] = not app.debug  # plain HTTP only for the debug server
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:
