@@ -7,7 +7,7 @@ PORT ?= 5000
 MEILI := instance/meilisearch/meilisearch
 MO := translations/fr/LC_MESSAGES/messages.mo translations/nl/LC_MESSAGES/messages.mo
 
-.PHONY: run test install lint bench chromium clean
+.PHONY: run test test-postgres install lint bench chromium clean
 
 run: install
 	$(FLASK) setup
@@ -35,6 +35,18 @@ static/vendor/.installed: static/package.json static/package-lock.json static/in
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* >/dev/null
 
+# The same suite (browser tests aside) on a throw-away PostgreSQL cluster on loopback (Debian's postgresql, as root).
+PG_BIN ?= /usr/lib/postgresql/15/bin
+PG_DIR := /tmp/qfq-test-postgres
+test-postgres: install
+	@test -x $(PG_BIN)/initdb || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	rm -rf $(PG_DIR) && mkdir -p $(PG_DIR) && chown postgres $(PG_DIR)
+	su postgres -c "$(PG_BIN)/initdb -D $(PG_DIR)/data -A trust -U postgres >/dev/null && \
+	  $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -o '-p 55432 -k $(PG_DIR) -c listen_addresses=127.0.0.1' -l $(PG_DIR)/log -w start >/dev/null && \
+	  $(PG_BIN)/createdb -h 127.0.0.1 -p 55432 directory_test"
+	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:55432/directory_test $(BIN)/python -m pytest --ignore=tests/browser; \
+	  status=$$?; su postgres -c "$(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null"; exit $$status
+
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
 
@@ -44,6 +56,7 @@ lint: $(VENV)/.installed
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) static/node_modules static/vendor

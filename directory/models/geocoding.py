@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.extensions import db
@@ -14,7 +14,7 @@ from directory.models.base import utcnow
 class GeocodeCache(db.Model):
     """One normalised query and what the provider answered (lat/lon NULL for "not found")."""
 
-    query: Mapped[str] = mapped_column(String(300), primary_key=True)
+    query: Mapped[str] = mapped_column(Text, primary_key=True)
     provider: Mapped[str] = mapped_column(String(40))
     lat: Mapped[float | None]
     lon: Mapped[float | None]

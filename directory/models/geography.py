@@ -14,7 +14,7 @@ class Bassin(db.Model):
     code: Mapped[str] = mapped_column(String(20), primary_key=True)  # "nord", "nord-est", ...
     name_fr: Mapped[str] = mapped_column(String(80))
     name_nl: Mapped[str] = mapped_column(String(80))
-    confidence: Mapped[str] = mapped_column(String(40), default="confirmed")
+    confidence: Mapped[str] = mapped_column(Text, default="confirmed")
     source: Mapped[str] = mapped_column(Text, default="")
     geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON geometry
 
