@@ -97,7 +97,8 @@ def run_one(n: int) -> dict:
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                "SEARCH_SYNC_ON_COMMIT": False, "GEOCODER": "none",
+                "SEARCH_SYNC_ON_COMMIT": False,
+                "GEOCODER": "none",
                 "MEILI_URL": "http://127.0.0.1:9",
                 "MEILI_MASTER_KEY": "unused",
             }
