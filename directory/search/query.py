@@ -15,19 +15,8 @@ from werkzeug.datastructures import MultiDict
 
 from directory.labels import ENUM_LABELS, code_label
 from directory.search import get_client, index_name
+from directory.search.settings import FACETS
 
-FACETS = (
-    "sector",
-    "bassin",
-    "commune",
-    "quartier",
-    "language",
-    "public",
-    "cost",
-    "access",
-    "wheelchair",
-    "availability",
-)
 CODE_PATTERN = re.compile(r"^[a-z0-9_-]{1,40}$")
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-FILTERABLE = [
+# The facets a search can filter and count on, in display order.
+FACETS = (
     "sector",
     "bassin",
     "commune",
@@ -15,13 +16,8 @@ FILTERABLE = [
     "access",
     "wheelchair",
     "availability",
-    "status",
-    "source",
-    "service_id",
-    "area_to_review",
-    "verified_at",
-    "_geo",
-]
+)
+FILTERABLE = [*FACETS, "status", "source", "service_id", "area_to_review", "verified_at", "_geo"]
 SEARCHABLE = [
     "name_fr",
     "name_nl",

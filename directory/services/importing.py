@@ -39,24 +39,6 @@ from directory.services.dedupe import MERGE_AT, DuplicateFinder, Match, fill_fro
 from directory.services.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
 from importers.base import RowError, ServiceRecord
 
-SERVICE_FIELDS = (
-    "name_fr",
-    "name_nl",
-    "description_fr",
-    "description_nl",
-    "email",
-    "website",
-    "opening_hours",
-    "hours_note_fr",
-    "hours_note_nl",
-    "cost",
-    "access",
-    "documents_fr",
-    "documents_nl",
-    "languages",
-)
-LOCATION_FIELDS = ("street_fr", "street_nl", "house_number", "postcode", "lat", "lon", "wheelchair")
-
 
 @dataclass
 class Issue:
