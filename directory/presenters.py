@@ -1,16 +1,29 @@
-"""Display helpers shared by pages, maps and print: open-now badges, dates, phones. Registered as Jinja globals."""
+"""Display helpers shared by pages, maps and print: open-now badges, dates, phones, fiche links, JSON-LD.
+
+Registered as Jinja globals by `init_app`. Code → label mappings live in `directory.labels`.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from directory.i18n import get_locale, localized
 from directory.labels import code_label, enum_label, language_name
 from directory.services.hours import BRUSSELS, is_open, next_change, week_schedule
-from directory.services.phones import format_phone, tel_uri
+from directory.services.phones import format_phone, normalize_phone, tel_uri
+
+# Names of the sources loaded by default (importers/defaults.py); other sources show their own name.
+SOURCE_NAMES = {
+    "osm": "OpenStreetMap",
+    "eurostat-hospitals": "Eurostat GISCO / SPF Santé publique – FOD Volksgezondheid",
+}
 
 
 def open_state(expr: str | None, at: datetime | None = None) -> dict:
@@ -38,6 +51,19 @@ def this_week(expr: str | None, today: date | None = None) -> list:
     return week_schedule(expr, today - timedelta(days=today.weekday()))
 
 
+def today() -> date:
+    """Today's date in Brussels (to highlight today in a weekly schedule)."""
+    return datetime.now(BRUSSELS).date()
+
+
+def format_bce(number: str | None) -> str:
+    """BCE/KBO enterprise number in its usual form ("0123456789" → "0123.456.789")."""
+    digits = re.sub(r"\D", "", number or "")
+    if len(digits) == 9:  # old numbers without the leading 0
+        digits = "0" + digits
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}" if len(digits) == 10 else (number or "")
+
+
 def verified_label(timestamp: int | datetime | None) -> str:
     """ "Checked on 3 March 2026" or "Never checked by a person"."""
     if not timestamp:
@@ -46,12 +72,105 @@ def verified_label(timestamp: int | datetime | None) -> str:
     return _("Checked on %(date)s", date=format_date(moment, "long"))
 
 
+def closure_label(closed_from: date | None, closed_until: date | None) -> str:
+    """ "Temporarily closed from 1 March 2026 to 15 April 2026", or with one end only, or without dates."""
+    start = format_date(closed_from, "long") if closed_from else None
+    end = format_date(closed_until, "long") if closed_until else None
+    if start and end:
+        return _("Temporarily closed from %(start)s to %(end)s", start=start, end=end)
+    if end:
+        return _("Temporarily closed until %(end)s", end=end)
+    if start:
+        return _("Temporarily closed since %(start)s", start=start)
+    return _("Temporarily closed")
+
+
+def source_label(source: str | None) -> str:
+    """A readable name for the `source` of a fiche."""
+    if not source or source == "manual":
+        return _("Entered by the directory team")
+    return SOURCE_NAMES.get(source, source)
+
+
+def phone_href(display: str) -> str | None:
+    """`tel:` link for a phone shown in national format (search documents hold display strings); None if invalid."""
+    try:
+        return tel_uri(normalize_phone(display))
+    except ValueError:
+        return None
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for readable fiche URLs ("Maison médicale Le Noyer" → "maison-medicale-le-noyer")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
+
+
+def fiche_url(obj: Any, lang: str | None = None, **kwargs: Any) -> str:
+    """URL of a fiche with its slug in the page language; `obj` is a Service or a search hit."""
+    service_id = obj["service_id"] if isinstance(obj, dict) else obj.id
+    lang = lang or get_locale()
+    slug = slugify(localized(obj, "name", lang).text) or None
+    return url_for("public.service", service_id=service_id, slug=slug, lang_code=lang, **kwargs)
+
+
+def service_jsonld(service: Any) -> dict:
+    """schema.org description of a fiche (JSON-LD), in the page language."""
+    lang = get_locale()
+    org = service.organization
+    places = []
+    for location in service.locations:
+        street = localized(location, "street", lang).text
+        place: dict[str, Any] = {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": " ".join(p for p in (street, location.house_number) if p),
+                "postalCode": location.postcode,
+                "addressLocality": localized(location.commune, "name", lang).text if location.commune else "",
+                "addressCountry": "BE",
+            },
+        }
+        if location.lat is not None and location.lon is not None:
+            place["geo"] = {"@type": "GeoCoordinates", "latitude": location.lat, "longitude": location.lon}
+        places.append(place)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": localized(service, "name", lang).text,
+        "url": fiche_url(service, lang, _external=True),
+        "inLanguage": lang,
+        "availableLanguage": list(service.languages or []),
+        "provider": {"@type": "Organization", "name": localized(org, "name", lang).text},
+        "availableChannel": {
+            "@type": "ServiceChannel",
+            "serviceLocation": places,
+            "servicePhone": [{"@type": "ContactPoint", "telephone": p.number} for p in service.phones],
+        },
+    }
+    description = localized(service, "description", lang).text
+    if description:
+        data["description"] = description
+    if org.website:
+        data["provider"]["url"] = org.website
+    if service.sectors:
+        data["serviceType"] = [localized(s, "name", lang).text for s in service.sectors]
+    return data
+
+
 def init_app(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.globals.update(
         open_state=open_state,
         this_week=this_week,
         verified_label=verified_label,
+        closure_label=closure_label,
+        today=today,
+        format_bce=format_bce,
+        source_label=source_label,
+        phone_href=phone_href,
+        fiche_url=fiche_url,
+        service_jsonld=service_jsonld,
         enum_label=enum_label,
         code_label=code_label,
         language_name=language_name,

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from directory.i18n import LANGUAGES, get_locale, localized, other_language
 
 # Each module exposes `bp`; add new page modules here.
-BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api")
+BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api", "directory.views.errors")
 
 
 def init_app(app: Flask) -> None:

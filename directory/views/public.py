@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask import request as flask_request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
 from directory.models import Bassin, Location, Sector, Service
+from directory.presenters import fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
 
@@ -42,6 +44,7 @@ POPULAR_SECTORS = (
 
 @bp.app_context_processor
 def search_helpers() -> dict:
+    """`search_url` for templates (the map view reuses it)."""
     return {"search_url": search_url}
 
 
@@ -60,6 +63,7 @@ def search_url(remove: tuple[str, str] | None = None, page: int | None = None, e
 
 @bp.get("/")
 def home() -> str:
+    """One search box, frequent sectors, the bassins and an honest note on coverage."""
     bassins = db.session.scalars(select(Bassin).order_by(Bassin.name_fr)).all()
     sectors = [s for code in POPULAR_SECTORS if (s := db.session.get(Sector, code))]
     return render_template("public/home.html", bassins=bassins, sectors=sectors)
@@ -67,6 +71,7 @@ def home() -> str:
 
 @bp.get("/search")
 def search() -> tuple[str, int] | str:
+    """Results with facets; 400 with the typed query kept when a parameter is invalid, 503 if search is down."""
     lang = get_locale()
     try:
         params = parse_search_args(flask_request.args, lang)
@@ -85,7 +90,9 @@ def search() -> tuple[str, int] | str:
 
 
 @bp.get("/services/<int:service_id>")
-def service(service_id: int) -> str:
+@bp.get("/services/<int:service_id>/<slug>")
+def service(service_id: int, slug: str | None = None) -> str | Response:
+    """A fiche; the slug is optional and follows the page language (a stale one redirects to the right one)."""
     fiche = db.session.scalar(
         select(Service)
         .where(Service.id == service_id)
@@ -101,9 +108,13 @@ def service(service_id: int) -> str:
     )
     if fiche is None or fiche.status == "inactive":
         abort(404)
-    return render_template("public/service.html", service=fiche)
+    canonical = fiche_url(fiche)
+    if slug is not None and canonical != flask_request.path:
+        return redirect(canonical, code=301)
+    return render_template("public/service.html", service=fiche, canonical=canonical)
 
 
 @bp.get("/about-data")
 def about_data() -> str:
+    """Sources, licences, attributions and coverage caveats."""
     return render_template("public/about_data.html")
