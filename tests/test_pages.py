@@ -136,6 +136,8 @@ def _html(client: FlaskClient, path: str) -> str:
 def test_fiche_links_carry_a_slug_and_a_stale_slug_redirects(client: FlaskClient, fiches: dict) -> None:
     pharmacy = fiches["pharmacy"]
     assert f'href="/fr/services/{pharmacy}/pharmacie-josaphat"' in _html(client, "/fr/search?q=josaphat")
+    fiche = _html(client, f"/fr/services/{pharmacy}")
+    assert f'<link rel="alternate" hreflang="nl" href="/nl/services/{pharmacy}/pharmacie-josaphat">' in fiche
     response = client.get(f"/fr/services/{pharmacy}/old-name")
     assert response.status_code == 301
     assert response.location.endswith(f"/fr/services/{pharmacy}/pharmacie-josaphat")
