@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, event, insert, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import Location, Organization, Phone, SearchOutbox, Service
-from directory.models.services import service_at_location
+from directory.models.services import service_at_location, whole_service
 from directory.search import get_client, index_name
 from directory.search.client import MeiliError
 from directory.search.documents import build_documents
@@ -99,15 +99,7 @@ def _after_rollback(session: Session, _previous: object) -> None:
 
 
 def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Service]:
-    query = select(Service).options(
-        joinedload(Service.organization),
-        selectinload(Service.sectors),
-        selectinload(Service.publics),
-        selectinload(Service.phones),
-        selectinload(Service.locations).options(
-            joinedload(Location.commune), joinedload(Location.quartier), joinedload(Location.bassin)
-        ),
-    )
+    query = select(Service).options(*whole_service())
     if ids is not None:
         query = query.where(Service.id.in_(list(ids)))
     yield from session.scalars(query.order_by(Service.id).execution_options(yield_per=500))

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask import request as flask_request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
-from directory.models import Bassin, Location, Sector, Service
+from directory.models import Bassin, Sector, Service
+from directory.models.services import whole_service
 from directory.presenters import fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
@@ -93,19 +93,7 @@ def search() -> tuple[str, int] | str:
 @bp.get("/services/<int:service_id>/<slug>")
 def service(service_id: int, slug: str | None = None) -> str | Response:
     """A fiche; the slug is optional and follows the page language (a stale one redirects to the right one)."""
-    fiche = db.session.scalar(
-        select(Service)
-        .where(Service.id == service_id)
-        .options(
-            joinedload(Service.organization),
-            selectinload(Service.sectors),
-            selectinload(Service.publics),
-            selectinload(Service.phones),
-            selectinload(Service.locations).options(
-                joinedload(Location.commune), joinedload(Location.quartier), joinedload(Location.bassin)
-            ),
-        )
-    )
+    fiche = db.session.scalar(select(Service).where(Service.id == service_id).options(*whole_service()))
     if fiche is None or fiche.status == "inactive":
         abort(404)
     canonical = fiche_url(fiche)
