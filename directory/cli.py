@@ -16,11 +16,24 @@ from directory.config import REPO_ROOT
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
+    from directory.account_cli import COMMANDS as accounts
     from directory.geo.cli import geo
     from directory.search.cli import meili, search
     from importers.cli import import_command
 
-    for command in (db_group, geo, gazetteer, search, meili, import_command, export_command, i18n, setup, serve):
+    for command in (
+        db_group,
+        geo,
+        gazetteer,
+        search,
+        meili,
+        import_command,
+        export_command,
+        i18n,
+        setup,
+        serve,
+        *accounts,
+    ):
         app.cli.add_command(command)
 
 

@@ -57,6 +57,11 @@ class User(db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """What the public fiche shows as "checked by": the name, else only the address's domain."""
+        return self.name or "@" + self.email.rpartition("@")[2]
+
 
 class Membership(db.Model):
     """A user may edit the fiches of this organisation."""

@@ -1,0 +1,127 @@
+"""Who is signed in, what they may do, and how often anonymous clients may ask.
+
+Every editing, moderation and admin view declares its rule with a decorator from here; per-fiche rules go through
+`editable_service_or_404`, which answers 404 (not 403) so an editor cannot learn what exists in another
+organisation. Rate limits are counted in the database (`RateLimitHit`), so they hold across processes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import delete, func, select
+
+from directory.extensions import db
+from directory.models import Service
+from directory.models.accounts import RateLimitHit, User
+from directory.models.base import utcnow
+from directory.services.accounts import can_edit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_user() -> User | None:
+    """The signed-in, active user of this request (cached on `g`)."""
+    if "current_user" not in g:
+        user = None
+        user_id = session.get("user_id")
+        if user_id is not None:
+            user = db.session.get(User, user_id)
+            if user is not None and not user.active:
+                user = None
+        g.current_user = user
+    return g.current_user  # type: ignore[no-any-return]
+
+
+def login_user(user: User) -> None:
+    """Start a fresh session for `user` (a new session cookie: no fixation)."""
+    session.clear()
+    session["user_id"] = user.id
+    session.permanent = True
+    g.current_user = user
+
+
+def logout_user() -> None:
+    session.clear()
+    g.current_user = None
+
+
+def login_required(view: F) -> F:
+    """Anonymous visitors are sent to the sign-in page, then back."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def moderator_required(view: F) -> F:
+    """Moderators and admins only (403 for a signed-in editor)."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user().is_moderator:  # type: ignore[union-attr]
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """Admins only."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user().is_admin:  # type: ignore[union-attr]
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def editable_service_or_404(service_id: int) -> Service:
+    """The fiche if the current user may edit it; 404 otherwise, whether it exists or not."""
+    service = db.session.get(Service, service_id)
+    if service is None or not can_edit(current_user(), service):
+        abort(404)
+    return service
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go back to after signing in; anything pointing elsewhere becomes `default`."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _key(scope: str, subject: str) -> str:
+    raw = f"{current_app.config['SECRET_KEY']}|{scope}|{subject}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | None = None) -> None:
+    """Count this request for (scope, subject — by default the client address); beyond `limit` = (count, seconds)
+    abort with 429. Only a hash of the subject is stored. The hit joins the request's transaction (the view commits)."""
+    count, seconds = int(limit[0]), int(limit[1])
+    key = _key(scope, subject if subject is not None else (request.remote_addr or ""))
+    since = utcnow() - timedelta(seconds=seconds)
+    db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
+    used = db.session.scalar(select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key)) or 0
+    if used >= count:
+        db.session.commit()  # keep the clean-up; nothing else happened in this request
+        abort(429)
+    db.session.add(RateLimitHit(key=key))

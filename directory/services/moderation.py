@@ -1,0 +1,195 @@
+"""Publishing changes: directly (moderators, trusted organisations, availability) or through the review queue.
+
+Publishing applies the change set to the fiche, records a revision and an audit entry; the commit that follows
+sends the fiche to the search index (directory.search.sync).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.i18n import N_
+from directory.models import Service
+from directory.models.accounts import User
+from directory.models.base import utcnow
+from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
+from directory.services import editing, mail, revisions
+from directory.services.accounts import audit, can_edit, is_trusted
+
+REPORT_CATEGORIES = {
+    "wrong_info": N_("Incorrect information"),
+    "closed": N_("The service has closed or moved"),
+    "contact": N_("Phone, e-mail or website does not work"),
+    "hours": N_("Wrong opening hours"),
+    "other": N_("Something else"),
+}
+
+
+@dataclass
+class Outcome:
+    """What happened to a submission: published (with its revision), queued (with its request), or nothing."""
+
+    status: str  # published | queued | unchanged
+    revision: Revision | None = None
+    request: ChangeRequest | None = None
+
+
+def publishes_directly(user: User, service: Service, changes: dict[str, Any]) -> bool:
+    """Moderators, editors of trusted organisations, and availability-only updates skip the queue."""
+    return user.is_moderator or is_trusted(service.organization_id) or set(changes) <= editing.AVAILABILITY_KEYS
+
+
+def publish(
+    service: Service,
+    changes: dict[str, Any],
+    by: User,
+    kind: str = "edit",
+    request: ChangeRequest | None = None,
+    verified: bool = True,
+) -> Revision | None:
+    """Apply `changes` now: revision, audit, and (for a full review of the fiche) a new verification date."""
+    revisions.ensure_baseline(service)
+    keys = editing.apply_changes(service, changes)
+    if verified:
+        service.verified_at, service.verified_by = utcnow(), by.public_name
+    if not keys and not verified:
+        return None
+    revision = revisions.record(service, by, kind, change_request_id=request.id if request else None)
+    audit("publish", by, service, details={"revision": revision.number, "fields": keys})
+    return revision
+
+
+def submit(service: Service, user: User, proposed: dict[str, Any], note: str = "") -> Outcome:
+    """An edit form submission: publish it, or queue it for a moderator (replacing the user's earlier draft)."""
+    if not can_edit(user, service):
+        raise PermissionError("not an editor of this fiche")
+    changes = editing.change_set(service, proposed)
+    own_draft = pending_request(service, user)
+    if own_draft is not None:  # the form showed this draft: the new submission replaces it
+        own_draft.status = ChangeStatus.SUPERSEDED
+        db.session.flush()
+    if not changes:
+        return Outcome("unchanged")
+    if publishes_directly(user, service, changes):
+        only_availability = set(changes) <= editing.AVAILABILITY_KEYS
+        kind = "availability" if only_availability else "edit"
+        return Outcome("published", revision=publish(service, changes, user, kind, verified=not only_availability))
+    current = editing.current_values(service)
+    request = ChangeRequest(
+        service_id=service.id,
+        author_id=user.id,
+        changes=changes,
+        base={key: current.get(key) for key in changes},
+        note=note,
+    )
+    db.session.add(request)
+    db.session.flush()
+    audit("propose", user, service, details={"request": request.id, "fields": list(changes)})
+    return Outcome("queued", request=request)
+
+
+def set_availability(service: Service, user: User, availability: str, delay_days: int | None) -> Revision | None:
+    """The quick availability update: published at once by any editor of the fiche (drafts are left alone)."""
+    if not can_edit(user, service):
+        raise PermissionError("not an editor of this fiche")
+    delay = delay_days if availability == "waiting_list" else None
+    changes = editing.change_set(service, {"availability": availability, "availability_delay_days": delay})
+    if not changes:
+        service.availability_updated_at = utcnow()  # confirmed as is: the date says it is current
+        db.session.flush()
+        return None
+    return publish(service, changes, user, "availability", verified=False)
+
+
+def pending_request(service: Service, user: User) -> ChangeRequest | None:
+    """The user's own draft for this fiche, if any."""
+    return db.session.scalar(
+        select(ChangeRequest).where(
+            ChangeRequest.service_id == service.id,
+            ChangeRequest.author_id == user.id,
+            ChangeRequest.status == ChangeStatus.PENDING,
+        )
+    )
+
+
+def proposed_values(request: ChangeRequest) -> dict[str, Any]:
+    """The fiche as it would look with this request applied (what the form shows when reviewing or resuming)."""
+    return {**editing.current_values(request.service), **request.changes}
+
+
+def conflicts(request: ChangeRequest) -> list[str]:
+    """Keys published differently since the request was made (someone else changed them meanwhile)."""
+    current = editing.current_values(request.service)
+    return [key for key, value in request.base.items() if current.get(key) != value]
+
+
+def approve(request: ChangeRequest, moderator: User, edited: dict[str, Any] | None = None) -> Revision | None:
+    """Publish a pending request, possibly as edited by the moderator (`edited` = full proposed values)."""
+    _check_pending(request, moderator)
+    changes = editing.change_set(request.service, edited) if edited is not None else request.changes
+    if edited is not None:
+        request.changes = changes
+    request.status, request.reviewed_by_id, request.reviewed_at = ChangeStatus.APPROVED, moderator.id, utcnow()
+    author = request.author
+    revision = publish(request.service, changes, author or moderator, "review", request=request)
+    audit("approve", moderator, request, details={"service": request.service_id, "edited": edited is not None})
+    if author is not None:
+        _notify(author, request, "moderation/mail_approved.txt", N_("Your changes were published"))
+    return revision
+
+
+def reject(request: ChangeRequest, moderator: User, comment: str) -> None:
+    """Refuse a pending request with an explanation, which the author receives by e-mail."""
+    _check_pending(request, moderator)
+    if not comment.strip():
+        raise ValueError("a comment is required to reject")
+    request.status, request.comment = ChangeStatus.REJECTED, comment.strip()
+    request.reviewed_by_id, request.reviewed_at = moderator.id, utcnow()
+    audit("reject", moderator, request, details={"service": request.service_id})
+    if request.author is not None:
+        _notify(request.author, request, "moderation/mail_rejected.txt", N_("Your changes were not published"))
+    db.session.flush()
+
+
+def _check_pending(request: ChangeRequest, moderator: User) -> None:
+    if not moderator.is_moderator:
+        raise PermissionError("moderators only")
+    if request.status != ChangeStatus.PENDING:
+        raise ValueError("this request was already handled")
+
+
+def _notify(author: User, request: ChangeRequest, template: str, subject: str) -> None:
+    from flask import url_for
+
+    link = url_for("edit.service", lang_code=author.lang, service_id=request.service_id, _external=True)
+    mail.send_template(author.email, author.lang, template, subject, proposal=request, link=link)
+
+
+def report_problem(service: Service, category: str, message: str, email: str, lang: str) -> ProblemReport:
+    """A report from anyone; it lands in the moderation queue."""
+    if category not in REPORT_CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    report = ProblemReport(service_id=service.id, category=category, message=message.strip(), email=email, lang=lang)
+    db.session.add(report)
+    db.session.flush()
+    audit("report", None, service, details={"report": report.id, "category": category})
+    return report
+
+
+def close_report(report: ProblemReport, moderator: User, status: ReportStatus) -> None:
+    if not moderator.is_moderator:
+        raise PermissionError("moderators only")
+    report.status, report.handled_by_id, report.handled_at = status, moderator.id, utcnow()
+    audit("report_" + str(status), moderator, report, details={"service": report.service_id})
+    db.session.flush()
+
+
+def queue_counts() -> dict[str, int]:
+    """Pending requests and open reports (for the queue page and the navigation badge)."""
+    pending = select(func.count()).select_from(ChangeRequest).where(ChangeRequest.status == ChangeStatus.PENDING)
+    reports = select(func.count()).select_from(ProblemReport).where(ProblemReport.status == ReportStatus.OPEN)
+    return {"changes": db.session.scalar(pending) or 0, "reports": db.session.scalar(reports) or 0}
