@@ -129,7 +129,12 @@ def test_an_editor_invites_to_their_own_organisation_only(app, client):
         own_org, other_org = own.organization_id, other.organization_id
         db.session.commit()
     sign_in(client, editor_id)
-    assert client.post("/fr/account/", data={"email": "a@example.org", "organization": own_org, "role": "editor"}).status_code == 302
+    assert (
+        client.post(
+            "/fr/account/", data={"email": "a@example.org", "organization": own_org, "role": "editor"}
+        ).status_code
+        == 302
+    )
     refused = client.post("/fr/account/", data={"email": "b@example.org", "organization": other_org, "role": "editor"})
     assert refused.status_code == 400  # not among the choices offered to this editor
     promoted = client.post("/fr/account/", data={"email": "c@example.org", "organization": own_org, "role": "admin"})
