@@ -7,7 +7,7 @@ PORT ?= 5000
 MEILI := instance/meilisearch/meilisearch
 MO := translations/fr/LC_MESSAGES/messages.mo translations/nl/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-postgres install lint bench chromium clean
+.PHONY: run test test-postgres install system-libs lint bench chromium clean
 
 run: install
 	$(FLASK) setup
@@ -16,7 +16,12 @@ run: install
 test: install chromium lint
 	$(BIN)/python -m pytest
 
-install: $(VENV)/.installed $(MEILI) static/vendor/.installed $(MO)
+install: system-libs $(VENV)/.installed $(MEILI) static/vendor/.installed $(MO)
+
+# Pango and a font for WeasyPrint's PDFs (present on Debian images; installed when missing, as root).
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && test -d /usr/share/fonts/truetype/dejavu || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

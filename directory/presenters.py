@@ -51,6 +51,30 @@ def this_week(expr: str | None, today: date | None = None) -> list:
     return week_schedule(expr, today - timedelta(days=today.weekday()))
 
 
+def week_summary(expr: str | None, today: date | None = None) -> str:
+    """This week's hours on one line for paper ("Mon–Fri 09:00–17:00 · Sat 10:00–12:00"); "" when unknown.
+    Days with the same hours are grouped; closed days are left out."""
+    days = this_week(expr, today)
+    if not days or any(day.unknown for day in days):
+        return ""
+    groups: list[tuple[date, date, str]] = []
+    for day in days:
+        hours = ", ".join(f"{a.strftime('%H:%M')}–{b.strftime('%H:%M')}" for a, b in day.intervals)
+        if groups and groups[-1][2] == hours and (day.day - groups[-1][1]).days == 1:
+            groups[-1] = (groups[-1][0], day.day, hours)
+        else:
+            groups.append((day.day, day.day, hours))
+    parts = []
+    for first, last, hours in groups:
+        if not hours:
+            continue
+        name = format_date(first, "EEE")
+        if last != first:
+            name += "–" + format_date(last, "EEE")
+        parts.append(f"{name} {hours}")
+    return " · ".join(parts) or _("closed this week")
+
+
 def today() -> date:
     """Today's date in Brussels (to highlight today in a weekly schedule)."""
     return datetime.now(BRUSSELS).date()
@@ -163,6 +187,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         open_state=open_state,
         this_week=this_week,
+        week_summary=week_summary,
         verified_label=verified_label,
         closure_label=closure_label,
         today=today,

@@ -17,6 +17,7 @@ from directory.labels import ENUM_LABELS, code_label
 from directory.search import get_client, index_name
 from directory.search.settings import FACETS
 
+AREA_FACETS = ("commune", "quartier", "bassin")
 CODE_PATTERN = re.compile(r"^[a-z0-9_-]{1,40}$")
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
@@ -79,6 +80,11 @@ class SearchParams:
     radius: int | None = None
     page: int = 1
     per_page: int = 20
+
+    def single_area(self) -> tuple[str, str] | None:
+        """(level, code) when the search is about exactly one commune, quartier or bassin (a printable map)."""
+        chosen = [(level, code) for level in AREA_FACETS for code in self.filters.get(level, [])]
+        return chosen[0] if len(chosen) == 1 else None
 
 
 @dataclass

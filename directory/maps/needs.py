@@ -1,0 +1,65 @@
+"""Everyday needs of the easy-read mode, each with a pictogram (static/pictos/<need>.svg).
+
+A sector answers one need (`Sector.pictogram`, from directory/data/sectors.csv): the need of a service is the need
+of its first sector that has one. Markers, lists and printed maps show that pictogram.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from directory.extensions import db
+
+# Order of the buttons on the first easy-read screen. Texts: docs/easy-read.md (FR and NL wording).
+NEEDS = {
+    "eat": _l("Food"),
+    "sleep": _l("A place to sleep"),
+    "health": _l("Health care"),
+    "mental_health": _l("I feel bad"),
+    "money": _l("Money and debts"),
+    "papers": _l("Papers and rights"),
+    "family": _l("Family and children"),
+    "elderly": _l("Older people"),
+    "talk": _l("Someone to talk to"),
+}
+# Pictograms for facts shown as icons with words.
+FACT_PICTOS = ("open", "free", "walk_in", "languages", "phone", "closed")
+
+_CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def sector_needs() -> dict[str, str]:
+    """sector code → need, for sectors that answer one (cached for a minute)."""
+    now = time.monotonic()
+    hit = _cache.get("sectors")
+    if hit and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    from directory.models import Sector
+
+    rows = db.session.execute(select(Sector.code, Sector.pictogram).where(Sector.pictogram != "")).all()
+    mapping = {code: need for code, need in rows if need in NEEDS}
+    _cache["sectors"] = (now, mapping)
+    return mapping
+
+
+def clear_cache() -> None:
+    """Forget the sector → need table (after a vocabulary change, or in tests)."""
+    _cache.clear()
+
+
+def need_of(sectors: list[str] | None) -> str:
+    """The need of a service from its sector codes; "" when none of them has a pictogram."""
+    table = sector_needs()
+    for code in sectors or ():
+        if code in table:
+            return table[code]
+    return ""
+
+
+def sectors_for(need: str) -> list[str]:
+    """The sector codes that answer `need` (empty for an unknown need)."""
+    return sorted(code for code, value in sector_needs().items() if value == need)

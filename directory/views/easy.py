@@ -1,0 +1,121 @@
+"""Easy-read mode for citizens (/fr/facile, /nl/eenvoudig): three screens with few choices each.
+
+1. What do you need? (pictogram buttons)  2. Where are you? (near me, or a commune)  3. A map and a short list.
+The rules applied to the wording are in docs/easy-read.md.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from directory.extensions import db
+from directory.i18n import get_locale, localized
+from directory.maps.builder import build_map
+from directory.maps.needs import NEEDS, sectors_for
+from directory.maps.points import search_hits
+from directory.models import Commune
+from directory.search.client import MeiliError
+from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
+
+WORDS = {"fr": "facile", "nl": "eenvoudig"}
+bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig):easy_word>")
+
+SHORT_LIST = 8
+NEAR_RADIUS = 2000
+
+
+@bp.url_defaults
+def add_word(endpoint: str, values: dict) -> None:
+    """The path word follows the language: /fr/facile, /nl/eenvoudig."""
+    values.setdefault("easy_word", WORDS.get(values.get("lang_code") or get_locale(), "facile"))
+
+
+@bp.url_value_preprocessor
+def pull_word(endpoint: str | None, values: dict | None) -> None:
+    if values:
+        g.easy_word = values.pop("easy_word", None)
+
+
+def _need_or_404(need: str) -> str:
+    if need not in NEEDS:
+        abort(404)
+    return need
+
+
+@bp.get("/")
+def start() -> str | Response:
+    """Screen 1: what do you need?"""
+    if g.easy_word != WORDS[get_locale()]:
+        return redirect(url_for("easy.start"))
+    return render_template("easy/start.html", needs=NEEDS)
+
+
+@bp.get("/<need>")
+def where(need: str) -> str:
+    """Screen 2: where are you? Near me (the browser's position), or a commune from a list."""
+    need = _need_or_404(need)
+    communes = db.session.scalars(select(Commune)).all()
+    communes = sorted(communes, key=lambda c: localized(c, "name").text)
+    return render_template("easy/where.html", need=need, label=NEEDS[need], communes=communes)
+
+
+@bp.get("/<need>/list")
+def results(need: str) -> str | tuple[str, int]:
+    """Screen 3: a map with big numbered markers and the short list, near a position or in a commune."""
+    need = _need_or_404(need)
+    lang = get_locale()
+    args = request.args.to_dict()
+    args = {key: args[key] for key in ("commune", "near") if args.get(key)}
+    if "near" in args:
+        args["radius"] = str(NEAR_RADIUS)
+    place = None
+    try:
+        params = parse_search_args(MultiDict(args), lang)
+    except InvalidSearch:
+        params = None
+    if params is not None and "commune" in params.filters:
+        place = db.session.get(Commune, params.filters["commune"][0])
+        if place is None or len(params.filters["commune"]) > 1:
+            params = None
+    if params is None or (place is None and params.near is None):
+        communes = sorted(db.session.scalars(select(Commune)).all(), key=lambda c: localized(c, "name").text)
+        return render_template(
+            "easy/where.html", need=need, label=NEEDS[need], communes=communes, missing_place=True
+        ), 400
+    params.filters["sector"] = sectors_for(need)
+    params.per_page = SHORT_LIST
+    try:
+        total, hits = search_hits(params, SHORT_LIST, RETRIEVED)
+    except MeiliError:
+        return render_template("errors/503.html"), 503
+    points = [
+        [hit["_geo"]["lat"], hit["_geo"]["lng"], hit["id"], localized(hit, "name", lang).text, need, str(number)]
+        for number, hit in enumerate(hits, start=1)
+        if hit.get("_geo")
+    ]
+    doc = build_map(shown=("commune",), near=params.near, radius=params.radius, cluster=False, layer_control=False)
+    config = {
+        "map": doc.name,
+        "layers": doc.layers,
+        "bounds": doc.bounds,
+        "points": {"total": len(points), "points": points},
+        "big_markers": True,
+        "fit": True,
+        "popup_url": url_for("maps.popup", doc_id="__ID__"),
+        "boundaries": {"commune": url_for("maps.boundaries", level="commune")},
+        "messages": {},
+    }
+    return render_template(
+        "easy/results.html",
+        need=need,
+        label=NEEDS[need],
+        hits=hits,
+        total=total,
+        place=place,
+        params=params,
+        doc=doc,
+        config=config,
+    )

@@ -1,0 +1,137 @@
+"""The map of a search (/<lang>/map, same parameters as /<lang>/search) and the data its script loads:
+markers, popups and boundaries, as small cacheable (gzipped) answers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from typing import Any
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from directory.extensions import db
+from directory.i18n import get_locale
+from directory.maps.boundaries import LEVELS, feature_collection
+from directory.maps.builder import build_map
+from directory.maps.locate import LocateError, locate
+from directory.maps.points import map_points
+from directory.search import get_client, index_name
+from directory.search.client import MeiliError
+from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
+from directory.views.public import FACET_TITLES
+
+bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
+
+DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
+RADII = (500, 1000, 2000, 5000)
+
+
+def compressed_json(data: Any, max_age: int, public: bool = False) -> Response:
+    """JSON, gzipped when the client accepts it (marker lists compress about five times)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = make_response(body)
+    response.mimetype = "application/json"
+    if "gzip" in request.headers.get("Accept-Encoding", "") and len(body) > 1024:
+        response.set_data(gzip.compress(body, compresslevel=5))
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age={max_age}"
+    return response
+
+
+@bp.get("/map")
+def map_view() -> str | Response | tuple[str, int]:
+    """The search on a map, with its filters and the first results below; `address` is located then kept."""
+    lang = get_locale()
+    address = request.args.get("address", "").strip()
+    locate_error = None
+    if address and not request.args.get("near"):
+        try:
+            found = locate(address)
+            db.session.commit()  # the geocoder cache
+            args = request.args.to_dict(flat=False)
+            args.pop("page", None)
+            args["near"] = [f"{found.lat:.5f},{found.lng:.5f}"]
+            args.setdefault("radius", ["1000"])
+            return redirect(url_for("maps.map_view", **args))
+        except LocateError as exc:
+            db.session.rollback()
+            locate_error = exc.message
+    try:
+        params = parse_search_args(request.args, lang)
+    except InvalidSearch as exc:
+        params = SearchParams(q=request.args.get("q", "")[:200], lang=lang)
+        return render_template("map/map.html", result=None, params=params, error=exc.message, doc=None), 400
+    try:
+        result = run_search(params)
+    except MeiliError:
+        return render_template("errors/503.html"), 503
+    doc = build_map(near=params.near, radius=params.radius)
+    query_args = request.args.to_dict(flat=False)
+    query_args.pop("page", None)
+    query_args.pop("address", None)
+    config = {
+        "map": doc.name,
+        "layers": doc.layers,
+        "bounds": doc.bounds,
+        "points_url": url_for("maps.points", **query_args),
+        "popup_url": url_for("maps.popup", doc_id="__ID__"),
+        "boundaries": {level: url_for("maps.boundaries", level=level) for level in LEVELS},
+        "fit": bool(params.q or params.filters or params.near),
+        "messages": {
+            "loading": _("Loading the services on the map…"),
+            "shown": _("%(shown)s services on the map.", shown="{shown}"),
+            "unmapped": _("%(n)s services have no position: they are only in the list.", n="{n}"),
+            "failed": _("The map could not load the services. The list below still works."),
+        },
+    }
+    return render_template(
+        "map/map.html",
+        result=result,
+        params=params,
+        error=locate_error,
+        doc=doc,
+        config=config,
+        address=address,
+        radii=RADII,
+        facets=FACETS,
+        facet_titles=FACET_TITLES,
+        printable=params.single_area() is not None,
+    )
+
+
+@bp.get("/map/points.json")
+def points() -> Response | tuple[Response, int]:
+    """Markers of a search: `{"total", "columns", "points": [[lat, lng, id, name, need], ...]}`."""
+    try:
+        params = parse_search_args(request.args, get_locale())
+    except InvalidSearch as exc:
+        return compressed_json({"error": exc.message}, 0), 400
+    try:
+        data = map_points(params)
+    except MeiliError:
+        return compressed_json({"error": _("Search is temporarily unavailable.")}, 0), 503
+    return compressed_json(data, 60)
+
+
+@bp.get("/map/popup/<doc_id>")
+def popup(doc_id: str) -> str:
+    """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
+    if not DOC_ID.match(doc_id):
+        abort(404)
+    try:
+        hit = get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
+    except MeiliError as exc:
+        abort(404 if exc.status == 404 else 503)
+    return render_template("map/_popup.html", hit=hit)
+
+
+@bp.get("/map/boundaries/<level>.json")
+def boundaries(level: str) -> Response:
+    """Simplified boundaries of one level with names in the page language (cached a day)."""
+    if level not in LEVELS:
+        abort(404)
+    return compressed_json(feature_collection(level, get_locale()), 86400, public=True)

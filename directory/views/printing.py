@@ -1,0 +1,145 @@
+"""Paper: the printable map of an area (/<lang>/print/map) and the referral sheet for a person (/<lang>/sheet).
+
+Both are HTML pages with a print stylesheet (`@page` A4 or A3); `format=pdf` renders the same page to PDF.
+"""
+
+from __future__ import annotations
+
+import re
+
+import segno
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from directory.extensions import db
+from directory.i18n import get_locale, localized
+from directory.labels import code_label
+from directory.maps.needs import need_of
+from directory.maps.points import search_hits
+from directory.maps.svg import PaperMarker, area_map_svg
+from directory.models import Service
+from directory.models.services import whole_service
+from directory.presenters import fiche_url
+from directory.search.client import MeiliError
+from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
+from directory.services.pdf import html_to_pdf
+
+bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
+
+PAPER_LIMITS = {"a4": 30, "a3": 80}  # numbered entries that fit beside the map on one sheet
+MAX_SHEET = 5
+
+
+def _respond(template: str, filename: str, status: int = 200, **context: object) -> Response | tuple[str, int]:
+    """The print page as HTML, or as a PDF download with `format=pdf`."""
+    html = render_template(template, **context)
+    if request.args.get("format") != "pdf" or status != 200:
+        return html, status
+    response = Response(html_to_pdf(html, request.host_url), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def _this_page(**changes: str) -> str:
+    """This print page's URL with some parameters changed (paper size, PDF)."""
+    args = request.args.to_dict(flat=False)
+    args.update({key: [value] for key, value in changes.items()})
+    return url_for(request.endpoint or "", **args)
+
+
+@bp.get("/print/map")
+def print_map() -> Response | tuple[str, int]:
+    """A numbered map of one commune, quartier or bassin with the list of its services, for A4 or A3."""
+    lang = get_locale()
+    paper = request.args.get("paper", "a4")
+    error = None
+    try:
+        params = parse_search_args(request.args, lang)
+        if paper not in PAPER_LIMITS:
+            raise InvalidSearch("paper", _("Choose A4 or A3."))
+        area = params.single_area()
+        if area is None:
+            raise InvalidSearch("area", _("A printed map is about one area: choose one commune, quartier or bassin."))
+    except InvalidSearch as exc:
+        error = exc.message
+    if error:
+        return render_template("print/map.html", error=error, entries=[], paper="a4"), 400
+    try:
+        total, hits = search_hits(params, PAPER_LIMITS[paper], RETRIEVED)
+    except MeiliError:
+        return render_template("errors/503.html"), 503
+    hits.sort(key=lambda hit: localized(hit, "name", lang).text.lower())
+    entries = [(number, hit, need_of(hit.get("sector"))) for number, hit in enumerate(hits, start=1)]
+    level, code = area
+    area_name = code_label(level, code, lang)
+    title = _("Social and health services — %(area)s", area=area_name)
+    markers = [
+        PaperMarker(number, hit["_geo"]["lat"], hit["_geo"]["lng"], need)
+        for number, hit, need in entries
+        if hit.get("_geo")
+    ]
+    sectors = [code_label("sector", s, lang) for s in params.filters.get("sector", [])]
+    return _respond(
+        "print/map.html",
+        f"map-{code}-{paper}",
+        title=title,
+        area_name=area_name,
+        sectors=sectors,
+        svg=area_map_svg(level, code, markers, title, width=1400 if paper == "a3" else 1000),
+        entries=entries,
+        total=total,
+        paper=paper,
+        pdf_url=_this_page(format="pdf"),
+        paper_urls={size: _this_page(paper=size) for size in PAPER_LIMITS},
+        error=None,
+    )
+
+
+def _sheet_ids(raw: list[str]) -> list[int]:
+    ids: list[int] = []
+    for value in ",".join(raw).split(","):
+        value = value.strip()
+        if not value:
+            continue
+        if not re.fullmatch(r"\d{1,10}", value):
+            raise InvalidSearch("ids", _("“%(value)s” is not a service number.", value=value[:20]))
+        if int(value) not in ids:
+            ids.append(int(value))
+    if not ids:
+        raise InvalidSearch("ids", _("Choose at least one service for the sheet."))
+    if len(ids) > MAX_SHEET:
+        raise InvalidSearch("ids", _("A sheet holds at most %(n)s services.", n=MAX_SHEET))
+    return ids
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of `url` (dark modules on white, quiet zone kept)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff"))
+
+
+@bp.get("/sheet")
+def sheet() -> Response | tuple[str, int]:
+    """One A4 page for a person: one to five services with address, this week's hours, phone, what to bring,
+    cost, pictograms and a QR code to the fiche; in the page language. No account, nothing stored."""
+    try:
+        ids = _sheet_ids(request.args.getlist("ids"))
+    except InvalidSearch as exc:
+        return render_template("print/sheet.html", error=exc.message, entries=[]), 400
+    found = db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*whole_service())).all()
+    by_id = {s.id: s for s in found if s.status != "inactive"}
+    services = [by_id[i] for i in ids if i in by_id]
+    if not services:
+        return render_template(
+            "print/sheet.html", error=_("These services are not in the directory."), services=[]
+        ), 404
+    entries = [
+        (service, need_of([s.code for s in service.sectors]), qr_svg(fiche_url(service, _external=True)))
+        for service in services
+    ]
+    missing = len(ids) - len(services)
+    return _respond(
+        "print/sheet.html", "sheet", entries=entries, missing=missing, pdf_url=_this_page(format="pdf"), error=None
+    )

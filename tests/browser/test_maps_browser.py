@@ -1,0 +1,110 @@
+"""Maps, the easy-read flow and the referral sheet in a real browser (no tiles: the test machine has no network)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from directory.extensions import db
+from directory.search.sync import wait_until_indexed
+from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility_browser import axe_violations
+from tests.factories import ANDERLECHT, SCHAERBEEK, make_service
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def directory_data(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        ids = {}
+        for n in range(6):
+            at = (SCHAERBEEK[0] + n * 0.0007, SCHAERBEEK[1] + n * 0.0005)
+            ids[f"pharmacy{n}"] = make_service(f"Pharmacie {n}", ("pharmacy",), at=at).id
+        ids["food"] = make_service(
+            "Épicerie sociale Colignon", ("food_aid",), cost="free", access="unconditional", languages=["fr", "ar"]
+        ).id
+        ids["far"] = make_service("Restaurant social Clemenceau", ("food_aid",), at=ANDERLECHT, postcode="1070").id
+        db.session.commit()
+        wait_until_indexed()
+        return ids
+
+
+def markers(page) -> int:
+    page.wait_for_selector("html[data-markers]", state="attached")
+    return int(page.evaluate("document.documentElement.getAttribute('data-markers')"))
+
+
+def test_map_shows_markers_and_a_filter_changes_them(page, live_server: str, directory_data: dict) -> None:
+    page.goto(f"{live_server}/fr/map")
+    assert markers(page) == 8
+    assert page.locator(".leaflet-interactive").count() > 0  # the boundaries give the map its shape without tiles
+    screenshot(page, "map-all-fr")
+    page.locator("#facet-sector").get_by_label(re.compile("Aide alimentaire")).check()
+    page.wait_for_url(re.compile(r"sector=food_aid"))
+    assert markers(page) == 2
+    assert "2 services sur la carte" in page.locator("#map-status").inner_text()
+    page.locator(".svc-marker").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert re.search(r"Épicerie sociale Colignon|Restaurant social Clemenceau", popup.inner_text())
+    screenshot(page, "map-food-aid-popup-fr")
+    assert page.foreign_requests == []
+
+
+def test_easy_read_flow_with_the_keyboard_only(page, live_server: str, directory_data: dict) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/nl/eenvoudig/")
+    screenshot(page, "easy-start-nl")
+    for _ in range(30):  # Tab to the "Food" button, then Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Eten":
+            break
+    else:
+        pytest.fail("the Food button cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/nl/eenvoudig/eat$"))
+    page.locator("#commune").focus()
+    page.keyboard.press("End")  # the last commune in the list
+    page.locator("#commune").select_option(label="Schaarbeek")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Tonen"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"commune=21015"))
+    assert markers(page) == 1
+    card = page.locator(".easy-card")
+    assert card.count() == 1
+    assert "Gratis" in card.inner_text() and "Zonder afspraak" in card.inner_text()
+    screenshot(page, "easy-results-nl")
+    assert axe_violations(page) == []
+    assert page.foreign_requests == []
+
+
+def test_referral_sheet_selection(page, live_server: str, directory_data: dict) -> None:
+    page.goto(f"{live_server}/fr/search?q=pharmacie")
+    toggles = page.locator("[data-sheet-add]")
+    bar = page.locator("#sheet-bar")
+    assert not bar.is_visible()  # nothing chosen yet
+    for i in range(3):
+        toggles.nth(i).click()
+    assert "3 services choisis sur 5" in bar.inner_text()
+    assert toggles.nth(0).get_attribute("aria-pressed") == "true"
+    toggles.nth(0).click()  # remove it again
+    assert "2 services choisis sur 5" in bar.inner_text()
+    screenshot(page, "search-sheet-selection-fr")
+    bar.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/fr/sheet\?ids="))
+    assert page.locator(".sheet-entry").count() == 2
+    screenshot(page, "referral-sheet-fr")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+@pytest.mark.parametrize("path", ["/map?q=pharmacie", "/{easy}/", "/{easy}/eat", "/print/map?commune=21015"])
+def test_map_and_easy_pages_pass_axe(page, live_server: str, directory_data: dict, lang: str, path: str) -> None:
+    page.goto(f"{live_server}/{lang}{path.format(easy='facile' if lang == 'fr' else 'eenvoudig')}")
+    assert axe_violations(page) == []
+    assert page.locator("h1").count() == 1
+    assert page.foreign_requests == []

@@ -1,0 +1,156 @@
+"""Paper: the printable map of an area (HTML and PDF) and the referral sheet for a person."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from directory.extensions import db
+from directory.presenters import week_summary
+from directory.search.sync import wait_until_indexed
+from directory.services.pdf import ForbiddenFetch, html_to_pdf
+from tests.factories import ANDERLECHT, make_service
+
+SCHAERBEEK_NIS = "21015"
+
+
+@pytest.fixture
+def services(app: Flask) -> list[int]:
+    """Seven pharmacies in Schaerbeek, one in Anderlecht."""
+    with app.app_context():
+        ids = []
+        for n in range(7):
+            at = (50.8676 + n * 0.0006, 4.3737 + n * 0.0004)
+            service = make_service(
+                f"Pharmacie numéro {n}", ("pharmacy",), at=at, opening_hours="Mo-Fr 09:00-18:00; Sa 10:00-12:00"
+            )
+            ids.append(service.id)
+        make_service("Pharmacie de la Gare", ("pharmacy",), at=ANDERLECHT, postcode="1070")
+        service = db.session.get(type(service), ids[0])
+        service.documents_fr = "Carte d'identité et vignette de mutuelle"
+        service.documents_nl = "Identiteitskaart en klevertje van het ziekenfonds"
+        db.session.commit()
+        wait_until_indexed()
+        return ids
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_print_map_lists_the_area_with_numbers_matching_the_map(client: FlaskClient, services: list[int]) -> None:
+    page = client.get(f"/fr/print/map?commune={SCHAERBEEK_NIS}&sector=pharmacy").get_data(as_text=True)
+    assert "Schaerbeek" in page
+    assert len(re.findall(r'<li value="\d+" class="paper-entry">', page)) == 7
+    assert "Pharmacie de la Gare" not in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert len(re.findall(r"<circle ", svg)) == 7
+    assert sorted(int(n) for n in re.findall(r">(\d+)</text>", svg)) == list(range(1, 8))
+    assert "lun.–ven. 09:00–18:00 · sam. 10:00–12:00" in page
+
+
+def test_print_map_pdf_has_every_entry(client: FlaskClient, services: list[int]) -> None:
+    response = client.get(f"/nl/print/map?commune={SCHAERBEEK_NIS}&sector=pharmacy&format=pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    pages, text = _pdf_text(response.data)
+    assert pages == 1
+    assert len(re.findall(r"Pharmacie numéro \d", text)) == 7
+    assert "Schaarbeek" in text  # the Dutch name of the area
+
+
+def test_print_map_a3_and_limits(client: FlaskClient, services: list[int]) -> None:
+    from directory.views import printing
+
+    printing.PAPER_LIMITS["a4"], saved = 3, printing.PAPER_LIMITS["a4"]
+    try:
+        page = client.get(f"/fr/print/map?commune={SCHAERBEEK_NIS}&sector=pharmacy").get_data(as_text=True)
+    finally:
+        printing.PAPER_LIMITS["a4"] = saved
+    assert len(re.findall(r'class="paper-entry"', page)) == 3
+    assert "3 des 7 services" in page  # says what is left out, and how to see it all
+    a3 = client.get(f"/fr/print/map?commune={SCHAERBEEK_NIS}&paper=a3").get_data(as_text=True)
+    assert 'class="paper paper-a3"' in a3
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("sector=pharmacy", "une seule commune"),
+        (f"commune={SCHAERBEEK_NIS}&commune=21001", "une seule commune"),
+        (f"commune={SCHAERBEEK_NIS}&paper=a5", "A4 ou A3"),
+    ],
+)
+def test_print_map_errors_are_explained(client: FlaskClient, query: str, message: str) -> None:
+    response = client.get(f"/fr/print/map?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_referral_sheet_in_the_language_of_the_person(client: FlaskClient, services: list[int]) -> None:
+    ids = ",".join(str(i) for i in services[:5])
+    page = client.get(f"/nl/sheet?ids={ids}").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert len(re.findall(r'<section class="sheet-entry"', page)) == 5
+    assert "Identiteitskaart en klevertje van het ziekenfonds" in page  # what to bring, in Dutch
+    assert page.count("<svg") >= 5  # a QR code per service
+    assert "ma–vr 09:00–18:00" in page
+
+
+def test_referral_sheet_pdf_is_one_a4_page(client: FlaskClient, services: list[int]) -> None:
+    ids = ",".join(str(i) for i in services[:5])
+    response = client.get(f"/fr/sheet?ids={ids}&format=pdf")
+    pages, text = _pdf_text(response.data)
+    assert pages == 1
+    assert len(re.findall(r"Pharmacie numéro \d", text)) == 5
+    assert "Carte d'identité et vignette de mutuelle" in text
+    reader = PdfReader(io.BytesIO(response.data))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+@pytest.mark.parametrize(
+    ("ids", "status", "message"),
+    [
+        ("", 400, "au moins un service"),
+        ("1,2,3,4,5,6", 400, "au plus 5"),
+        ("abc", 400, "est pas un numéro de service"),
+        ("999999", 404, "ne sont pas dans le répertoire"),
+    ],
+)
+def test_referral_sheet_errors(client: FlaskClient, ids: str, status: int, message: str) -> None:
+    response = client.get(f"/fr/sheet?ids={ids}")
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+def test_pdf_never_fetches_a_remote_url(app: Flask) -> None:
+    html = '<p>x</p><img src="https://tiles.example.org/1/2/3.png"><img src="/static/pictos/eat.svg">'
+    with app.test_request_context("/fr/"):
+        fetched = []
+        from directory.services import pdf
+
+        fetcher = pdf._static_fetcher()
+        with pytest.raises(ForbiddenFetch):
+            fetcher.fetch("https://tiles.example.org/1/2/3.png")
+        fetched.append(fetcher.fetch("http://localhost/static/pictos/eat.svg").read())
+        assert fetched[0].startswith(b"<svg")
+        assert html_to_pdf(html, "http://localhost/").startswith(b"%PDF")
+
+
+def test_week_summary_groups_days(app: Flask) -> None:
+    with app.test_request_context("/nl/"):
+        app.preprocess_request()  # sets the page language from the URL
+        monday = date(2026, 11, 23)
+        assert week_summary("Mo-Fr 09:00-12:00,13:00-17:00; We 09:00-12:00", monday) == (
+            "ma–di 09:00–12:00, 13:00–17:00 · wo 09:00–12:00 · do–vr 09:00–12:00, 13:00–17:00"
+        )
+        assert week_summary(None, monday) == ""
+        assert week_summary("Sa 10:00-12:00", monday) == "za 10:00–12:00"
