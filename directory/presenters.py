@@ -88,11 +88,18 @@ def format_bce(number: str | None) -> str:
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}" if len(digits) == 10 else (number or "")
 
 
+def as_datetime(value: int | datetime | None) -> datetime | None:
+    """A search document's unix timestamp (or a datetime) as an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromtimestamp(value, UTC)
+
+
 def verified_label(timestamp: int | datetime | None) -> str:
     """ "Checked on 3 March 2026" or "Never checked by a person"."""
     if not timestamp:
         return _("Never checked by a person")
-    moment = timestamp if isinstance(timestamp, datetime) else datetime.fromtimestamp(timestamp, UTC)
+    moment = as_datetime(timestamp)
     return _("Checked on %(date)s", date=format_date(moment, "long"))
 
 
@@ -189,6 +196,7 @@ def init_app(app: Flask) -> None:
         this_week=this_week,
         week_summary=week_summary,
         verified_label=verified_label,
+        as_datetime=as_datetime,
         closure_label=closure_label,
         today=today,
         format_bce=format_bce,

@@ -99,8 +99,10 @@ def editable_service_or_404(service_id: int) -> Service:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to after signing in; anything pointing elsewhere becomes `default`."""
-    if not target:
+    """A local path to go back to after signing in; anything pointing elsewhere becomes `default`.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example" is refused too."""
+    if not target or "\\" in target or any(ord(char) < 32 for char in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

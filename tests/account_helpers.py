@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import date
+from typing import Any, NamedTuple
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from directory.extensions import db
 from directory.models import Organization, Service
@@ -45,3 +49,65 @@ def links(message: MailMessage) -> list[str]:
 def reload(service: Service) -> Service:
     db.session.expire_all()
     return db.session.get(Service, service.id)  # type: ignore[return-value]
+
+
+class Team(NamedTuple):
+    """Ids of two fiches of two organisations, an editor of the first, a moderator and an admin."""
+
+    own: int
+    other: int
+    editor: int
+    moderator: int
+    admin: int
+
+
+def make_team() -> Team:
+    """Two fiches of two organisations and one user per role (flushed; the test commits)."""
+    from tests.factories import make_service
+
+    own = make_service("Maison médicale du Nord", org_fr="ASBL Nord")
+    other = make_service("Centre de santé du Sud", org_fr="ASBL Sud")
+    return Team(
+        own=own.id,
+        other=other.id,
+        editor=make_user("editor@example.org", organizations=(own.organization,)).id,
+        moderator=make_user("moderator@example.org", Role.MODERATOR).id,
+        admin=make_user("admin@example.org", Role.ADMIN).id,
+    )
+
+
+def edit_form_data(service: Service, **overrides: Any) -> dict[str, Any]:
+    """The edit form's fields as a browser posts them for the fiche as published, then `overrides`."""
+    from directory.services.editing import current_values
+    from directory.views.edit_form import form_data
+
+    fields: dict[str, Any] = {}
+    for key, value in form_data(current_values(service)).items():
+        if key == "exceptions":
+            for i, entry in enumerate(value):
+                fields.update({f"exceptions-{i}-{k}": _field(v) for k, v in entry.items()})
+        else:
+            fields[key] = value if isinstance(value, list) else _field(value)
+    fields.update(overrides)
+    return fields
+
+
+def _field(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(page: bytes) -> str:
+    """The CSRF token of the first form in a page."""
+    found = CSRF.search(page.decode())
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def page_text(response: TestResponse) -> str:
+    """A response's HTML with entities decoded (Jinja escapes apostrophes), for asserting on visible text."""
+    return html.unescape(response.data.decode())

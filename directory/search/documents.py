@@ -53,6 +53,7 @@ def build_documents(service: Service) -> list[dict]:
         "cost": str(service.cost),
         "access": str(service.access),
         "availability": str(service.availability),
+        "availability_updated_at": _ts(service.availability_updated_at),
         "status": str(service.status),
         "phones": [format_phone(p.number) for p in service.phones],
         "email": service.email,

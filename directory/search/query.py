@@ -54,6 +54,8 @@ RETRIEVED = [
     "phones",
     "opening_hours",
     "verified_at",
+    "updated_at",
+    "availability_updated_at",
     "source",
     "_geo",
     "area_to_review",

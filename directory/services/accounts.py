@@ -122,14 +122,16 @@ def consume_token(raw: str) -> User | None:
     return user
 
 
-def request_sign_in(email: str, lang: str) -> bool:
-    """Send a sign-in link if an active account has this address; the caller never tells which happened."""
+def request_sign_in(email: str, lang: str, next_path: str = "") -> bool:
+    """Send a sign-in link if an active account has this address; the caller never tells which happened.
+
+    `next_path` (a local path, checked by the caller) is where the link leads after signing in."""
     user = user_by_email(email)
     if user is None or not user.active:
         audit("sign_in_requested", None, details={"known": False})
         return False
     user.lang = lang
-    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user), _external=True)
+    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user), next=next_path or None, _external=True)
     mail.send_template(
         user.email,
         lang,

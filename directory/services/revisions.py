@@ -15,11 +15,14 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.i18n import get_locale
+from directory.labels import code_label, enum_label
 from directory.models import Service
 from directory.models.accounts import User
 from directory.models.moderation import Revision
 from directory.services import editing
 from directory.services.accounts import audit
+from directory.services.phones import format_phone
 
 
 @dataclass
@@ -99,15 +102,26 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     """Readable differences between two states, field by field, with word-level <del>/<ins> marks."""
     result = []
     for key in editing.changed_keys(old, new):
-        before, after = as_text(old.get(key)), as_text(new.get(key))
+        before, after = as_text(old.get(key), key), as_text(new.get(key), key)
         result.append(FieldDiff(key, str(editing.LABELS.get(key, key)), before, after, inline_diff(before, after)))
     return result
 
 
-def as_text(value: Any) -> str:
+ENUM_KINDS = {k: k for k in ("cost", "access", "availability", "status")} | {"location.wheelchair": "wheelchair"}
+CODE_KINDS = {"sectors": "sector", "publics": "public", "languages": "language"}
+
+
+def as_text(value: Any, key: str = "") -> str:
+    """A value as people read it: enum labels, vocabulary and language names, phone numbers as dialled."""
     if value is None:
         return ""
+    if key in ENUM_KINDS:
+        return enum_label(ENUM_KINDS[key], value)
     if isinstance(value, list):
+        if key == "phones":
+            return ", ".join(format_phone(number) for number in value)
+        if key in CODE_KINDS:
+            return ", ".join(code_label(CODE_KINDS[key], code, get_locale()) for code in value)
         return ", ".join(str(v) for v in value)
     return str(value)
 

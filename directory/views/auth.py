@@ -67,7 +67,7 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])
         rate_limit("sign_in_email", current_app.config["RATE_LIMIT_SIGN_IN"], form.email.data.strip().lower())
-        accounts.request_sign_in(form.email.data, get_locale())
+        accounts.request_sign_in(form.email.data, get_locale(), safe_next(form.next.data, ""))
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200

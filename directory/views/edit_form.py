@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtf_translations
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -76,6 +78,11 @@ def enum_choices(kind: str) -> list[SelectChoice]:
 class ExceptionForm(Form):
     """A dated exception: a day or a period, closed (no hours) or with other hours."""
 
+    class Meta:
+        def get_translations(self, form: Form) -> Any:
+            """Field messages in the page language, as in the FlaskForm around it (a plain Form speaks English)."""
+            return wtf_translations if current_app.config.get("WTF_I18N_ENABLED", True) else None
+
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To (optional)"), validators=[Optional()])
     hours = StringField(_l("Hours (empty = closed)"), validators=[Length(max=100)])
@@ -108,9 +115,9 @@ class ServiceForm(FlaskForm):
     hours_mode = RadioField(
         _l("Opening hours"),
         choices=[
-            ("grid", _l("Weekly grid")),
-            ("expert", _l("Expert (opening_hours syntax)")),
-            ("unknown", _l("Unknown")),
+            SelectChoice("grid", _l("Weekly grid")),
+            SelectChoice("expert", _l("Expert (opening_hours syntax)")),
+            SelectChoice("unknown", _l("Unknown")),
         ],
         default="grid",
     )

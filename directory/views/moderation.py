@@ -162,7 +162,8 @@ def trusted() -> str | Response:
     """Organisations whose editors publish without review."""
     form = EmptyForm()
     if form.validate_on_submit():
-        organization = db.session.get(Organization, request.form.get("organization_id", type=int))
+        organization_id = request.form.get("organization_id", type=int)
+        organization = db.session.get(Organization, organization_id) if organization_id is not None else None
         if organization is None:
             abort(404)
         accounts.set_trusted(organization, request.form.get("trusted") == "1", current_user())  # type: ignore[arg-type]
