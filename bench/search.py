@@ -16,9 +16,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from flask import Flask
 from sqlalchemy import insert, select
 from werkzeug.serving import make_server
 
@@ -191,9 +194,9 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def measure(app, n: int, queries: int) -> dict:
-    from werkzeug.datastructures import MultiDict
-
+def populate(app, n: int) -> str:
+    """Recreate the database with the reference data and `n` generated fiches, index them with the real reindex
+    path, print how long both took and return the index uid."""
     from directory.search import index_name
     from directory.search.sync import reindex
 
@@ -213,13 +216,25 @@ def measure(app, n: int, queries: int) -> dict:
         t2 = time.perf_counter()
         uid = index_name()
     print(f"  {n:>7} fiches: generated in {t1 - t0:.1f}s, indexed {docs} documents in {t2 - t1:.1f}s", flush=True)
+    return uid
 
+
+def start_site(app) -> tuple[multiprocessing.Process, int]:
+    """Serve `app` on a free loopback port in a forked process (stop it with terminate() then join())."""
     # The site runs in its own process, as in production: the timing client must not share its GIL.
     with app.app_context():
         db.engine.dispose()
     port = free_port()
     server = multiprocessing.get_context("fork").Process(target=serve, args=(app, port), daemon=True)
     server.start()
+    return server, port
+
+
+def measure(app, n: int, queries: int) -> dict:
+    from werkzeug.datastructures import MultiDict
+
+    uid = populate(app, n)
+    server, port = start_site(app)
     ours_client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Accept-Encoding": "identity"})
     wait_http(ours_client)
     raw_client = httpx.Client(
@@ -260,27 +275,34 @@ def measure(app, n: int, queries: int) -> dict:
     }
 
 
+@contextmanager
+def bench_app(tmp: str, **config: object) -> Iterator[Flask]:
+    """The app on a SQLite database in `tmp` with its own Meilisearch process (data in `tmp` too), stopped on exit;
+    `config` overrides or adds configuration keys."""
+    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
+    meili = MeiliProcess(binary, Path(tmp) / "meili", free_port(), "bench-master-key-0123456789").start()
+    try:
+        yield create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "MEILI_URL": meili.url,
+                "MEILI_MASTER_KEY": meili.master_key,
+                "MEILI_INDEX_PREFIX": "bench_",
+                "SEARCH_SYNC_ON_COMMIT": False,
+                **config,
+            }
+        )
+    finally:
+        meili.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
-        meili = MeiliProcess(binary, Path(tmp) / "meili", free_port(), "bench-master-key-0123456789").start()
-        try:
-            app = create_app(
-                {
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                    "MEILI_URL": meili.url,
-                    "MEILI_MASTER_KEY": meili.master_key,
-                    "MEILI_INDEX_PREFIX": "bench_",
-                    "SEARCH_SYNC_ON_COMMIT": False,
-                }
-            )
-            rows = [measure(app, n, args.queries) for n in args.sizes]
-        finally:
-            meili.stop()
+    with tempfile.TemporaryDirectory() as tmp, bench_app(tmp) as app:
+        rows = [measure(app, n, args.queries) for n in args.sizes]
     print(f"\n{args.queries} mixed queries (text, facets, geo), 20 hits + 10 facets each, interleaved; times in ms")
     print(f"{'fiches':>8} | {'ours p50':>8} {'ours p95':>8} | {'raw p50':>8} {'raw p95':>8} | {'p95 ratio':>9}")
     for r in rows:
