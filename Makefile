@@ -62,6 +62,7 @@ lint: $(VENV)/.installed
 bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/map.py
 
 clean:
 	rm -rf $(VENV) static/node_modules static/vendor

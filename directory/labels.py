@@ -41,6 +41,11 @@ ENUM_LABELS = {
         "closed": _l("Temporarily closed"),
         "unknown": _l("Availability unknown"),
     },
+    "report_status": {
+        "open": _l("To handle"),
+        "resolved": _l("Corrected"),
+        "dismissed": _l("Dismissed"),
+    },
     "status": {
         "active": _l("Active"),
         "temporarily_closed": _l("Temporarily closed"),

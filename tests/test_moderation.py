@@ -44,6 +44,8 @@ def test_the_queue_lists_proposals_and_reports(app: Flask, client: FlaskClient, 
     page = page_text(client.get("/fr/moderation/"))
     assert f"/fr/moderation/changes/{request_id}" in page and "editor@example.org" in page
     assert "/fr/moderation/reports/1" in page and "Centre de santé du Sud" in page
+    report = page_text(client.get("/nl/moderation/reports/1"))
+    assert "Te behandelen" in report and ">open<" not in report  # the status in words, in the page language
 
 
 def test_the_review_page_shows_a_readable_diff(app: Flask, client: FlaskClient, team: Team) -> None:
