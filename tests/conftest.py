@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -93,6 +94,26 @@ def app(tmp_path: Path, seeded_database: Path, meili_server: MeiliProcess) -> It
         client.close()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Another application on the same database and index with some settings changed (CSRF on, production mode,
+    SMTP...); its database connections and Meilisearch client are closed at the end of the test."""
+    from directory.extensions import db
+
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        made.append(create_app({**app.config, **overrides}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        other.extensions["meili"].close()
 
 
 @pytest.fixture

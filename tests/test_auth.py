@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from directory import create_app
 from directory.extensions import db
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User
 from directory.models.base import utcnow
@@ -153,13 +152,13 @@ def test_cli_creates_the_first_admin(app, runner):
     assert runner.invoke(args=["users", "create-admin", "not-an-address"]).exit_code != 0
 
 
-def test_outbox_page_shows_mails_in_testing_only(app, client):
+def test_outbox_page_shows_mails_in_testing_only(app, client, make_app):
     with app.app_context():
         make_user("ana@example.org")
         db.session.commit()
     _request_link(client, "ana@example.org")
     assert b"ana@example.org" in client.get("/fr/dev/outbox").data
-    production = create_app({**app.config, "TESTING": False, "DEBUG": False})
+    production = make_app(TESTING=False, DEBUG=False)
     assert production.test_client().get("/fr/dev/outbox").status_code == 404
 
 
@@ -186,10 +185,10 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 ok\r\n")
 
 
-def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(app):
+def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(app, make_app):
     server = socketserver.TCPServer(("127.0.0.1", 0), _SMTPHandler)
     port = server.server_address[1]
-    smtp_app = create_app({**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False})
+    smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
     with smtp_app.app_context():
         make_user("ana@example.org")
         db.session.commit()

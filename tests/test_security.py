@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from directory import create_app
 from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
@@ -204,11 +203,9 @@ def test_every_non_public_route_has_an_authorisation_test(app: Flask) -> None:
 
 
 @pytest.fixture
-def csrf_client(app: Flask) -> Iterator[FlaskClient]:
+def csrf_client(make_app: Callable[..., Flask]) -> FlaskClient:
     """A client of the same application and database with CSRF protection on (the test config turns it off)."""
-    protected = create_app({**app.config, "WTF_CSRF_ENABLED": True})
-    yield protected.test_client()
-    protected.extensions["meili"].close()
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
 def test_a_post_without_csrf_token_is_refused(app: Flask, csrf_client: FlaskClient) -> None:
@@ -247,8 +244,8 @@ def test_public_forms_need_a_csrf_token_too(app: Flask, csrf_client: FlaskClient
 # --- Session cookie, headers ------------------------------------------------------------------------------------
 
 
-def test_session_cookie_is_secure_httponly_and_samesite(app: Flask) -> None:
-    production = create_app({**app.config, "TESTING": False})
+def test_session_cookie_is_secure_httponly_and_samesite(make_app: Callable[..., Flask]) -> None:
+    production = make_app(TESTING=False)
     with production.app_context():
         make_user("ana@example.org")
         db.session.commit()
@@ -348,3 +345,13 @@ def test_signing_in_never_leads_to_another_site(app: Flask, client: FlaskClient,
     assert "evil" not in link
     response = client.post(link.partition("?")[0], query_string={"next": target})
     assert response.headers["Location"] == "/fr/edit/"
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_client_address_behind_a_reverse_proxy(make_app: Callable[..., Flask], proxies: int, expected: str) -> None:
+    """Rate limits count the visitor, not the proxy, when DIRECTORY_PROXY_COUNT says a proxy is in front."""
+    proxied = make_app(PROXY_COUNT=proxies)
+    seen = []
+    proxied.before_request(lambda: seen.append(request.remote_addr))
+    proxied.test_client().get("/fr/about-data", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen == [expected]

@@ -124,7 +124,8 @@
         markers.forEach(function (m) { group.addLayer(m); });
         done();
       }
-      if (config.fit && bounds.length) { map.fitBounds(bounds, { maxZoom: 16, padding: [20, 20], animate: false }); }
+      // Easy-read maps keep the streets around a lone marker in view (zoom 15).
+      if (config.fit && bounds.length) { map.fitBounds(bounds, { maxZoom: big ? 15 : 16, padding: [20, 20], animate: false }); }
     }
 
     if (config.points) {
