@@ -16,6 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from directory import create_app
 from directory.config import REPO_ROOT
 from directory.search.server import MeiliProcess, free_port, install_binary
+from tests.account_helpers import Team, make_team
 
 MEILI_KEY = "test-master-key-0123456789abcdef"
 
@@ -114,6 +115,17 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
             db.session.remove()
             db.engine.dispose()
         other.extensions["meili"].close()
+
+
+@pytest.fixture
+def team(app: Flask) -> Team:
+    """Two organisations with a fiche each, an editor of the first, a moderator and an admin (committed)."""
+    from directory.extensions import db
+
+    with app.app_context():
+        team = make_team()
+        db.session.commit()
+    return team
 
 
 @pytest.fixture

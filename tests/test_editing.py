@@ -13,16 +13,8 @@ from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus, Revision
 from directory.search.sync import wait_until_indexed
 from directory.services import accounts
-from tests.account_helpers import Team, edit_form_data, make_team, page_text, reload, sign_in
+from tests.account_helpers import Team, edit_form_data, page_text, reload, sign_in
 from tests.factories import ANDERLECHT
-
-
-@pytest.fixture
-def team(app: Flask) -> Team:
-    with app.app_context():
-        team = make_team()
-        db.session.commit()
-    return team
 
 
 def _trust(app: Flask, team: Team) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
@@ -15,15 +14,7 @@ from directory.models.accounts import AuditLog, Membership
 from directory.models.base import utcnow
 from directory.search.sync import wait_until_indexed
 from directory.services.accounts import as_utc
-from tests.account_helpers import Team, links, mails_to, make_team, page_text, reload, sign_in
-
-
-@pytest.fixture
-def team(app: Flask) -> Team:
-    with app.app_context():
-        team = make_team()
-        db.session.commit()
-    return team
+from tests.account_helpers import Team, links, mails_to, page_text, reload, sign_in
 
 
 def _checked(app: Flask, service_id: int, days_ago: int) -> None:

@@ -3,7 +3,6 @@ readable diffs and restore; problem reports from anyone, with a honeypot and a r
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -14,15 +13,7 @@ from directory.models.accounts import AuditLog, TrustedOrganization
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
 from directory.search.sync import wait_until_indexed
-from tests.account_helpers import Team, edit_form_data, mails_to, make_team, page_text, reload, sign_in
-
-
-@pytest.fixture
-def team(app: Flask) -> Team:
-    with app.app_context():
-        team = make_team()
-        db.session.commit()
-    return team
+from tests.account_helpers import Team, edit_form_data, mails_to, page_text, reload, sign_in
 
 
 def _propose(app: Flask, client: FlaskClient, team: Team, **fields) -> int:
