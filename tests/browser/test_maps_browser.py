@@ -108,3 +108,25 @@ def test_map_and_easy_pages_pass_axe(page, live_server: str, directory_data: dic
     assert axe_violations(page) == []
     assert page.locator("h1").count() == 1
     assert page.foreign_requests == []
+
+
+def test_easy_read_near_me_uses_the_browser_position(browser, live_server: str, directory_data: dict) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="fr-BE",
+        geolocation={"latitude": SCHAERBEEK[0], "longitude": SCHAERBEEK[1]},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/fr/facile/eat")
+        page.get_by_role("button", name="Près de moi").click()
+        page.wait_for_url(re.compile(r"/fr/facile/eat/list\?.*near=50\.867"))
+        assert page.locator("h1").inner_text() == "Près de vous"
+        assert page.locator(".easy-card h2 a").all_inner_texts() == [
+            "Épicerie sociale Colignon"
+        ]  # the Anderlecht one is 5 km away, outside the circle
+        assert markers(page) == 1
+        screenshot(page, "easy-near-me-fr")
+    finally:
+        context.close()
