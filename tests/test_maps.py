@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -41,6 +42,8 @@ def test_map_page_uses_only_local_assets(client: FlaskClient, fiches: dict) -> N
     assert any("leaflet.markercluster" in s for s in assets)
     assert assets and all(s.startswith("/static/") for s in assets), assets
     assert "cdn" not in page.lower()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:json|ld\+json))([^>]*)>", page)
+    assert inline and all("nonce=" in attributes for attributes in inline)  # allowed by the CSP, nothing else
     assert "Pharmacie Josaphat" in page  # the list below the map
 
 
@@ -56,6 +59,9 @@ def test_points_follow_the_search_and_its_filters(client: FlaskClient, fiches: d
 
 
 def test_points_are_gzipped_and_bad_filters_are_400(client: FlaskClient, fiches: dict) -> None:
+    zipped = client.get("/fr/map/boundaries/commune.json", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(zipped.data))["features"]) == 19
     bad = client.get("/nl/map/points.json?cost=gratis")
     assert bad.status_code == 400
     assert "gratis" in bad.get_json()["error"]
@@ -70,6 +76,7 @@ def test_popup_of_a_marker(client: FlaskClient, fiches: dict) -> None:
     assert "Pharmacie Josaphat" in popup and f"ids={fiches['pharmacy']}" in popup
     assert client.get("/fr/map/popup/1-999999").status_code == 404
     assert client.get("/fr/map/popup/not-an-id").status_code == 404
+    assert client.get("/fr/map/popup/1-2%0A").status_code == 404  # a trailing newline is not an id
 
 
 @pytest.mark.parametrize(("level", "count"), [("commune", 19), ("bassin", 5)])
@@ -82,7 +89,7 @@ def test_boundaries(client: FlaskClient, level: str, count: int) -> None:
 
 
 def test_near_a_postcode_redirects_to_a_radius_search(client: FlaskClient, fiches: dict) -> None:
-    response = client.get("/fr/map?sector=food_aid&address=1030")
+    response = client.get("/fr/map?sector=food_aid&address=1030&radius=&_external=1")  # as the form sends it
     assert response.status_code == 302
     assert "near=50." in response.location and "radius=1000" in response.location
     page = client.get("/fr/map?address=1300").get_data(as_text=True)  # Wavre

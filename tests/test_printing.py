@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from directory.extensions import db
+from directory.models import Service
 from directory.presenters import week_summary
 from directory.search.sync import wait_until_indexed
 from directory.services.pdf import ForbiddenFetch, html_to_pdf
@@ -100,7 +102,7 @@ def test_referral_sheet_in_the_language_of_the_person(client: FlaskClient, servi
     assert '<html lang="nl">' in page
     assert len(re.findall(r'<section class="sheet-entry"', page)) == 5
     assert "Identiteitskaart en klevertje van het ziekenfonds" in page  # what to bring, in Dutch
-    assert page.count("<svg") >= 5  # a QR code per service
+    assert page.count('class="sheet-qr"><svg') == 5  # a QR code per service
     assert "ma–vr 09:00–18:00" in page
 
 
@@ -131,6 +133,50 @@ def test_referral_sheet_errors(client: FlaskClient, ids: str, status: int, messa
     assert message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("paper", ["a4", "a3"])
+def test_a_full_printed_map_fits_on_one_sheet(app: Flask, client: FlaskClient, paper: str) -> None:
+    """As many long entries as the paper allows (PAPER_LIMITS), with phones and split hours: still one page."""
+    from directory.views.printing import PAPER_LIMITS
+
+    with app.app_context():
+        for n in range(PAPER_LIMITS[paper] + 3):
+            at = (50.8676 + (n % 6) * 0.0005, 4.3737 + (n // 6) * 0.0005)  # all inside Schaerbeek
+            make_service(
+                f"Maison médicale de quartier numéro {n} — antenne Josaphat",
+                ("medical_house",),
+                at=at,
+                opening_hours="Mo-Fr 08:30-12:30,13:30-19:00; Sa 09:00-12:00",
+                languages=["fr", "nl", "ar"],
+                cost="free",
+                access="unconditional",
+            )
+        db.session.commit()
+        wait_until_indexed()
+    response = client.get(f"/fr/print/map?commune={SCHAERBEEK_NIS}&paper={paper}&format=pdf")
+    pages, text = _pdf_text(response.data)
+    reader = PdfReader(io.BytesIO(response.data))
+    size = (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height)))
+    assert size == {"a4": (595, 842), "a3": (842, 1191)}[paper]
+    assert pages == 1
+    assert len(re.findall(r"numéro \d+", " ".join(text.split()))) == PAPER_LIMITS[paper]
+
+
+def test_sheet_says_when_a_service_left_the_directory(app: Flask, client: FlaskClient, services: list[int]) -> None:
+    with app.app_context():
+        db.session.get(Service, services[1]).status = "inactive"
+        closed = db.session.get(Service, services[2])
+        closed.status, closed.closed_until = "temporarily_closed", date(2027, 1, 15)
+        db.session.commit()
+    page = html.unescape(client.get(f"/fr/sheet?ids={services[0]},{services[1]},{services[2]}").get_data(as_text=True))
+    assert len(re.findall(r'<section class="sheet-entry"', page)) == 2
+    assert "1 service n'est plus dans le répertoire" in page
+    assert "Fermé temporairement jusqu'au 15 janvier 2027" in page  # never sent to a closed service unwarned
+
+
+def test_print_map_of_an_unknown_area_is_404(client: FlaskClient) -> None:
+    assert client.get("/fr/print/map?commune=99999").status_code == 404
+
+
 def test_pdf_never_fetches_a_remote_url(app: Flask) -> None:
     html = '<p>x</p><img src="https://tiles.example.org/1/2/3.png"><img src="/static/pictos/eat.svg">'
     with app.test_request_context("/fr/"):
@@ -140,6 +186,14 @@ def test_pdf_never_fetches_a_remote_url(app: Flask) -> None:
         fetcher = pdf._static_fetcher()
         with pytest.raises(ForbiddenFetch):
             fetcher.fetch("https://tiles.example.org/1/2/3.png")
+        for outside in (
+            "http://localhost/static/../directory/config.py",
+            "http://localhost/etc/passwd",
+            "http://localhost/static//etc/passwd",
+            "file:///etc/passwd",
+        ):
+            with pytest.raises((ForbiddenFetch, ValueError)):
+                fetcher.fetch(outside)
         fetched.append(fetcher.fetch("http://localhost/static/pictos/eat.svg").read())
         assert fetched[0].startswith(b"<svg")
         assert html_to_pdf(html, "http://localhost/").startswith(b"%PDF")

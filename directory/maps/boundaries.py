@@ -19,7 +19,8 @@ _shapes: dict[str, list[tuple[str, dict, BaseGeometry]]] = {}
 
 
 def clear_cache() -> None:
-    """Forget the simplified polygons (after `flask geo load`, or in tests)."""
+    """Forget the simplified polygons (in tests). A running site keeps them until it restarts: restart it after
+    `flask geo load`."""
     _shapes.clear()
 
 

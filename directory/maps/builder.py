@@ -22,7 +22,6 @@ from directory.maps.assets import localize
 
 BRUSSELS_BOUNDS = [[50.7636, 4.2438], [50.9138, 4.4821]]
 BRUSSELS_CENTER = (50.8467, 4.3525)
-LEVELS = ("bassin", "commune", "quartier")
 BOUNDARY_STYLES = {
     "bassin": {"color": "#0b5394", "weight": 3, "fillColor": "#0b5394", "fillOpacity": 0.04},
     "commune": {"color": "#4a5361", "weight": 1.5, "fill": False, "dashArray": "6 4"},
@@ -93,7 +92,9 @@ def build_map(
             name=title,
             show=level in shown,
             style=BOUNDARY_STYLES[level],
-            on_each_feature=JsCode("function (f, l) { l.bindTooltip(f.properties.name, {sticky: true}); }"),
+            on_each_feature=JsCode(
+                "function (f, l) { l.bindTooltip(document.createTextNode(f.properties.name), {sticky: true}); }"
+            ),
         ).add_to(fmap)
         layers[level] = layer.get_name()
     if near and radius:

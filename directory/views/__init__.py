@@ -71,12 +71,26 @@ def not_found(_exc: Exception) -> tuple[Response | str, int]:
     return render_template("errors/404.html"), 404
 
 
+def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, list[str]]:
+    """The request's known query parameters as `url_for` keywords, without `drop`, with `changes` (None removes).
+    Unknown keys are left out: `url_for` would take `_external`, `endpoint` or `lang_code` as its own."""
+    from directory.search.settings import FACETS
+
+    known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", *FACETS}
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in known and k not in drop}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return args
+
+
 def switch_language_url(lang: str) -> str:
     """The current page in `lang`, keeping the query string."""
     endpoint = request.endpoint
     if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
-        args = request.args.to_dict(flat=False)
-        return url_for(endpoint, **(request.view_args or {}), lang_code=lang, **args)
+        return url_for(endpoint, **(request.view_args or {}), lang_code=lang, **query_args())
     return url_for("public.home", lang_code=lang)
 
 

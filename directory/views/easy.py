@@ -39,6 +39,11 @@ def pull_word(endpoint: str | None, values: dict | None) -> None:
         g.easy_word = values.pop("easy_word", None)
 
 
+def _communes() -> list[Commune]:
+    """The 19 communes in alphabetical order of their name in the page language."""
+    return sorted(db.session.scalars(select(Commune)).all(), key=lambda c: localized(c, "name").text)
+
+
 def _need_or_404(need: str) -> str:
     if need not in NEEDS:
         abort(404)
@@ -57,9 +62,7 @@ def start() -> str | Response:
 def where(need: str) -> str:
     """Screen 2: where are you? Near me (the browser's position), or a commune from a list."""
     need = _need_or_404(need)
-    communes = db.session.scalars(select(Commune)).all()
-    communes = sorted(communes, key=lambda c: localized(c, "name").text)
-    return render_template("easy/where.html", need=need, label=NEEDS[need], communes=communes)
+    return render_template("easy/where.html", need=need, label=NEEDS[need], communes=_communes())
 
 
 @bp.get("/<need>/list")
@@ -81,9 +84,8 @@ def results(need: str) -> str | tuple[str, int]:
         if place is None or len(params.filters["commune"]) > 1:
             params = None
     if params is None or (place is None and params.near is None):
-        communes = sorted(db.session.scalars(select(Commune)).all(), key=lambda c: localized(c, "name").text)
         return render_template(
-            "easy/where.html", need=need, label=NEEDS[need], communes=communes, missing_place=True
+            "easy/where.html", need=need, label=NEEDS[need], communes=_communes(), missing_place=True
         ), 400
     params.filters["sector"] = sectors_for(need)
     params.per_page = SHORT_LIST

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
@@ -21,6 +22,7 @@ from directory.maps.points import map_points
 from directory.search import get_client, index_name
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
+from directory.views import query_args
 from directory.views.public import FACET_TITLES
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
@@ -52,10 +54,9 @@ def map_view() -> str | Response | tuple[str, int]:
         try:
             found = locate(address)
             db.session.commit()  # the geocoder cache
-            args = request.args.to_dict(flat=False)
-            args.pop("page", None)
-            args["near"] = [f"{found.lat:.5f},{found.lng:.5f}"]
-            args.setdefault("radius", ["1000"])
+            args = query_args(drop=("page", "address"), near=f"{found.lat:.5f},{found.lng:.5f}")
+            if not args.get("radius", [""])[0]:  # "Whole region" in the form: a place still wants a circle
+                args["radius"] = ["1000"]
             return redirect(url_for("maps.map_view", **args))
         except LocateError as exc:
             db.session.rollback()
@@ -70,21 +71,30 @@ def map_view() -> str | Response | tuple[str, int]:
     except MeiliError:
         return render_template("errors/503.html"), 503
     doc = build_map(near=params.near, radius=params.radius)
-    query_args = request.args.to_dict(flat=False)
-    query_args.pop("page", None)
-    query_args.pop("address", None)
+    points_args = query_args(drop=("page", "address"))
     config = {
         "map": doc.name,
         "layers": doc.layers,
         "bounds": doc.bounds,
-        "points_url": url_for("maps.points", **query_args),
+        "points_url": url_for("maps.points", **points_args),
         "popup_url": url_for("maps.popup", doc_id="__ID__"),
         "boundaries": {level: url_for("maps.boundaries", level=level) for level in LEVELS},
         "fit": bool(params.q or params.filters or params.near),
         "messages": {
             "loading": _("Loading the services on the map…"),
-            "shown": _("%(shown)s services on the map.", shown="{shown}"),
-            "unmapped": _("%(n)s services have no position: they are only in the list.", n="{n}"),
+            # [singular, plural] with "{n}" for static/js/map.js, which knows the number
+            "shown": [
+                ngettext("%(n)s service on the map.", "%(n)s services on the map.", count, n="{n}") for count in (1, 2)
+            ],
+            "unmapped": [
+                ngettext(
+                    "%(n)s service has no position: it is only in the list.",
+                    "%(n)s services have no position: they are only in the list.",
+                    count,
+                    n="{n}",
+                )
+                for count in (1, 2)
+            ],
             "failed": _("The map could not load the services. The list below still works."),
         },
     }
@@ -120,7 +130,7 @@ def points() -> Response | tuple[Response, int]:
 @bp.get("/map/popup/<doc_id>")
 def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
-    if not DOC_ID.match(doc_id):
+    if not DOC_ID.fullmatch(doc_id):
         abort(404)
     try:
         hit = get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")

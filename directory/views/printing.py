@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import segno
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -19,18 +19,21 @@ from directory.i18n import get_locale, localized
 from directory.labels import code_label
 from directory.maps.needs import need_of
 from directory.maps.points import search_hits
-from directory.maps.svg import PaperMarker, area_map_svg
+from directory.maps.svg import PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.presenters import fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
+from directory.security import rate_limit
 from directory.services.pdf import html_to_pdf
+from directory.views import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
 
-PAPER_LIMITS = {"a4": 30, "a3": 80}  # numbered entries that fit beside the map on one sheet
+PAPER_LIMITS = {"a4": 12, "a3": 24}  # numbered entries that fit with the map on one sheet (tests/test_printing.py)
 MAX_SHEET = 5
+bp.add_app_template_global(MAX_SHEET, "sheet_max")
 
 
 def _respond(template: str, filename: str, status: int = 200, **context: object) -> Response | tuple[str, int]:
@@ -38,6 +41,8 @@ def _respond(template: str, filename: str, status: int = 200, **context: object)
     html = render_template(template, **context)
     if request.args.get("format") != "pdf" or status != 200:
         return html, status
+    rate_limit("pdf", current_app.config["RATE_LIMIT_PDF"])
+    db.session.commit()
     response = Response(html_to_pdf(html, request.host_url), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
@@ -45,9 +50,7 @@ def _respond(template: str, filename: str, status: int = 200, **context: object)
 
 def _this_page(**changes: str) -> str:
     """This print page's URL with some parameters changed (paper size, PDF)."""
-    args = request.args.to_dict(flat=False)
-    args.update({key: [value] for key, value in changes.items()})
-    return url_for(request.endpoint or "", **args)
+    return url_for(request.endpoint or "", **query_args(**changes))
 
 
 @bp.get("/print/map")
@@ -74,6 +77,8 @@ def print_map() -> Response | tuple[str, int]:
     hits.sort(key=lambda hit: localized(hit, "name", lang).text.lower())
     entries = [(number, hit, need_of(hit.get("sector"))) for number, hit in enumerate(hits, start=1)]
     level, code = area
+    if area_geometry(level, code) is None:
+        abort(404)  # an unknown commune, quartier or bassin (or one without a polygon to draw)
     area_name = code_label(level, code, lang)
     title = _("Social and health services — %(area)s", area=area_name)
     markers = [

@@ -15,6 +15,7 @@ from directory.models.services import whole_service
 from directory.presenters import fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
+from directory.views import query_args
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
 
@@ -50,12 +51,10 @@ def search_helpers() -> dict:
 
 def search_url(remove: tuple[str, str] | None = None, page: int | None = None, endpoint: str = "public.search") -> str:
     """The current search's URL with one filter value removed, another page, or for another view (map)."""
-    args = flask_request.args.to_dict(flat=False)
-    args.pop("page", None)
+    args = query_args(drop=("page",))
     if remove:
         name, value = remove
-        kept = [v for raw in args.get(name, []) for v in raw.split(",") if v and v != value]
-        args[name] = kept
+        args[name] = [v for raw in args.get(name, []) for v in raw.split(",") if v and v != value]
     if page and page > 1:
         args["page"] = [str(page)]
     return url_for(endpoint, **args)

@@ -4,6 +4,13 @@
 (function () {
   "use strict";
 
+  // A message in [singular, plural] form ("{n}" for the number); French uses the singular for 0 too.
+  function plural(forms, n) {
+    if (!forms) { return ""; }
+    var one = n === 1 || (n === 0 && document.documentElement.lang === "fr");
+    return forms[one ? 0 : 1].replace("{n}", n);
+  }
+
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -90,6 +97,8 @@
         })
         .catch(function () {});
     }
+    // Leaflet rewrites a popup's content at each opening: mark its sheet link again.
+    map.on("popupopen", function () { document.dispatchEvent(new Event("sheet:refresh")); });
     group.on("click", function (event) { if (event.layer && event.layer.options.docId) { openPopup(event.layer); } });
     group.on("keypress", function (event) {
       if (event.layer && event.originalEvent && event.originalEvent.key === "Enter") { openPopup(event.layer); }
@@ -111,9 +120,9 @@
       });
       function done() {
         document.documentElement.setAttribute("data-markers", String(markers.length));
-        var text = (messages.shown || "").replace("{shown}", markers.length);
+        var text = plural(messages.shown, markers.length);
         var unmapped = data.total - markers.length;
-        if (unmapped > 0 && messages.unmapped) { text += " " + messages.unmapped.replace("{n}", unmapped); }
+        if (unmapped > 0) { text += " " + plural(messages.unmapped, unmapped); }
         say(text);
       }
       if (cluster) {

@@ -3,9 +3,9 @@
 (function () {
   "use strict";
   var KEY = "qfq-sheet";
-  var MAX = 5;
   var bar = document.getElementById("sheet-bar");
   if (!bar) { return; }
+  var MAX = parseInt(bar.getAttribute("data-max"), 10) || 5;
 
   function load() {
     try { return (JSON.parse(window.localStorage.getItem(KEY)) || []).filter(function (id) { return /^\d+$/.test(id); }); }
@@ -16,7 +16,9 @@
   function render(message) {
     var ids = load();
     bar.hidden = ids.length === 0 && !message;
-    bar.querySelector(".sheet-count").textContent = message || bar.getAttribute("data-count").replace("{n}", ids.length);
+    var one = ids.length === 1 || (ids.length === 0 && document.documentElement.lang === "fr");
+    var count = bar.getAttribute(one ? "data-count-one" : "data-count-other").replace("{n}", ids.length);
+    bar.querySelector(".sheet-count").textContent = message || count;
     var url = new URL(bar.getAttribute("data-url"), window.location.href);
     url.searchParams.set("ids", ids.join(","));
     bar.querySelector("a").href = url.pathname + url.search;

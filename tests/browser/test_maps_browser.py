@@ -89,10 +89,13 @@ def test_referral_sheet_selection(page, live_server: str, directory_data: dict) 
     assert not bar.is_visible()  # nothing chosen yet
     for i in range(3):
         toggles.nth(i).click()
-    assert "3 services choisis sur 5" in bar.inner_text()
+    assert "3 services choisis (au plus 5)" in bar.inner_text()
     assert toggles.nth(0).get_attribute("aria-pressed") == "true"
     toggles.nth(0).click()  # remove it again
-    assert "2 services choisis sur 5" in bar.inner_text()
+    assert "2 services choisis (au plus 5)" in bar.inner_text()
+    toggles.nth(1).click()
+    assert "1 service choisi (au plus 5)" in bar.inner_text()  # the singular
+    toggles.nth(1).click()
     screenshot(page, "search-sheet-selection-fr")
     bar.get_by_role("link").click()
     page.wait_for_url(re.compile(r"/fr/sheet\?ids="))
