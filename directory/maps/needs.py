@@ -25,8 +25,6 @@ NEEDS = {
     "elderly": _l("Older people"),
     "talk": _l("Someone to talk to"),
 }
-# Pictograms for facts shown as icons with words.
-FACT_PICTOS = ("open", "free", "walk_in", "languages", "phone", "closed")
 
 _CACHE_SECONDS = 60.0
 _cache: dict[str, tuple[float, dict[str, str]]] = {}

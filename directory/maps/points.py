@@ -1,6 +1,6 @@
 """Marker data for a search: the same query and filters as the result list, only the fields a marker needs.
 
-One lean Meilisearch query (no facets, five attributes) returns up to MAX_POINTS documents; the answer is a
+One lean Meilisearch query (no facets, only FIELDS) returns up to MAX_POINTS documents; the answer is a
 compact list of rows so that 10,000 markers stay a small download.
 """
 

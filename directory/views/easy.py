@@ -19,6 +19,7 @@ from directory.maps.points import search_hits
 from directory.models import Commune
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
+from directory.views.maps import map_config
 
 WORDS = {"fr": "facile", "nl": "eenvoudig"}
 bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig):easy_word>")
@@ -88,7 +89,6 @@ def results(need: str) -> str | tuple[str, int]:
             "easy/where.html", need=need, label=NEEDS[need], communes=_communes(), missing_place=True
         ), 400
     params.filters["sector"] = sectors_for(need)
-    params.per_page = SHORT_LIST
     try:
         total, hits = search_hits(params, SHORT_LIST, RETRIEVED)
     except MeiliError:
@@ -99,17 +99,7 @@ def results(need: str) -> str | tuple[str, int]:
         if hit.get("_geo")
     ]
     doc = build_map(shown=("commune",), near=params.near, radius=params.radius, cluster=False, layer_control=False)
-    config = {
-        "map": doc.name,
-        "layers": doc.layers,
-        "bounds": doc.bounds,
-        "points": {"total": len(points), "points": points},
-        "big_markers": True,
-        "fit": True,
-        "popup_url": url_for("maps.popup", doc_id="__ID__"),
-        "boundaries": {"commune": url_for("maps.boundaries", level="commune")},
-        "messages": {},
-    }
+    config = map_config(doc, ("commune",), points={"total": len(points), "points": points}, big_markers=True, fit=True)
     return render_template(
         "easy/results.html",
         need=need,

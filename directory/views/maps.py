@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from directory.extensions import db
 from directory.i18n import get_locale
 from directory.maps.boundaries import LEVELS, feature_collection
-from directory.maps.builder import build_map
+from directory.maps.builder import MapDocument, build_map
 from directory.maps.locate import LocateError, locate
 from directory.maps.points import map_points
 from directory.search import get_client, index_name
@@ -42,6 +42,19 @@ def compressed_json(data: Any, max_age: int, public: bool = False) -> Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age={max_age}"
     return response
+
+
+def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
+    """What static/js/map.js needs to fill a folium map: its layers, first view, the popup and boundary URLs
+    (for `levels`), and `extra` (markers or their URL, messages...)."""
+    return {
+        "map": doc.name,
+        "layers": doc.layers,
+        "bounds": doc.bounds,
+        "popup_url": url_for("maps.popup", doc_id="__ID__"),
+        "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
+        **extra,
+    }
 
 
 @bp.get("/map")
@@ -72,15 +85,12 @@ def map_view() -> str | Response | tuple[str, int]:
         return render_template("errors/503.html"), 503
     doc = build_map(near=params.near, radius=params.radius)
     points_args = query_args(drop=("page", "address"))
-    config = {
-        "map": doc.name,
-        "layers": doc.layers,
-        "bounds": doc.bounds,
-        "points_url": url_for("maps.points", **points_args),
-        "popup_url": url_for("maps.popup", doc_id="__ID__"),
-        "boundaries": {level: url_for("maps.boundaries", level=level) for level in LEVELS},
-        "fit": bool(params.q or params.filters or params.near),
-        "messages": {
+    config = map_config(
+        doc,
+        LEVELS,
+        points_url=url_for("maps.points", **points_args),
+        fit=bool(params.q or params.filters or params.near),
+        messages={
             "loading": _("Loading the services on the map…"),
             # [singular, plural] with "{n}" for static/js/map.js, which knows the number
             "shown": [
@@ -97,7 +107,7 @@ def map_view() -> str | Response | tuple[str, int]:
             ],
             "failed": _("The map could not load the services. The list below still works."),
         },
-    }
+    )
     return render_template(
         "map/map.html",
         result=result,
