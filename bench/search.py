@@ -204,7 +204,7 @@ def populate(app, n: int) -> str:
         db.drop_all()
         db.create_all()
         from directory.geo.loader import load_geography
-        from directory.services.vocabulary import load_vocabularies
+        from directory.operations.vocabulary import load_vocabularies
 
         load_geography(Path(app.config["SHARED_DATA_DIR"]))
         load_vocabularies()

@@ -18,7 +18,7 @@ def users() -> None:
 def create_admin(email: str) -> None:
     """Create the first admin (or promote an existing account); they sign in with a link sent by e-mail."""
     from directory.extensions import db
-    from directory.services.accounts import create_admin as create
+    from directory.operations.accounts import create_admin as create
 
     db.create_all()
     try:
@@ -40,7 +40,7 @@ def freshness() -> None:
 def remind(dry_run: bool) -> None:
     """E-mail each editor the fiches they have not checked for FRESHNESS_REMIND_AFTER_DAYS (run it daily)."""
     from directory.extensions import db
-    from directory.services.freshness import send_reminders
+    from directory.operations.freshness import send_reminders
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         counts = send_reminders(dry_run=dry_run)
@@ -56,7 +56,7 @@ def remind(dry_run: bool) -> None:
 @with_appcontext
 def stale() -> None:
     """Count the stale fiches per bassin."""
-    from directory.services.freshness import stale_counts
+    from directory.operations.freshness import stale_counts
 
     for bassin, count in stale_counts():
         click.echo(f"{bassin.name_fr if bassin else '(no bassin)'}\t{count}")
@@ -72,7 +72,7 @@ def mail_group() -> None:
 def mail_send() -> None:
     """Send the queued e-mails by SMTP (those that failed after their request, e.g. server down)."""
     from directory.extensions import db
-    from directory.services.mail import deliver, smtp_configured
+    from directory.operations.mail import deliver, smtp_configured
 
     if not smtp_configured():
         raise click.ClickException("MAIL_SERVER is not set: messages stay in the outbox")

@@ -68,7 +68,7 @@ def gazetteer() -> None:
 def gazetteer_load(path: Path) -> None:
     """Load a BeST address CSV (openaddress-bebru.csv) into the gazetteer (idempotent)."""
     from directory.extensions import db
-    from directory.services.gazetteer import load_best
+    from directory.operations.gazetteer import load_best
     from importers.best import BestFormatError
 
     db.create_all()
@@ -86,8 +86,8 @@ def export_command(format_name: str, path: Path) -> None:
     """Export the directory as Open Referral HSDS 3.0: JSON file (hsds) or folder of CSV tables (hsds-csv)."""
     import json
 
-    from directory.services.hsds import export_services
-    from directory.services.hsds_tabular import flatten, write_tables
+    from directory.operations.hsds import export_services
+    from directory.operations.hsds_tabular import flatten, write_tables
 
     services = list(export_services())
     if format_name == "hsds":
@@ -139,7 +139,7 @@ def setup(skip_data: bool) -> None:
     """
     from directory.extensions import db
     from directory.geo.loader import load_geography
-    from directory.services.vocabulary import load_vocabularies
+    from directory.operations.vocabulary import load_vocabularies
 
     current_app.config["SEARCH_SYNC_ON_COMMIT"] = False  # the outbox fills; `serve` pushes it in one go
     db.create_all()

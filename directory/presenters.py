@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 
 from directory.i18n import get_locale, localized
 from directory.labels import code_label, enum_label, language_name
-from directory.services.hours import BRUSSELS, is_open, next_change, week_schedule
-from directory.services.phones import format_phone, normalize_phone, tel_uri
+from directory.operations.hours import BRUSSELS, is_open, next_change, week_schedule
+from directory.operations.phones import format_phone, normalize_phone, tel_uri
 
 # Names of the sources loaded by default (importers/defaults.py); other sources show their own name.
 SOURCE_NAMES = {

@@ -21,7 +21,7 @@ from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import RateLimitHit, User
 from directory.models.base import utcnow
-from directory.services.accounts import can_edit
+from directory.operations.accounts import can_edit
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,7 +1,7 @@
 """BeST addresses (FPS BOSA "openaddress-bebru.csv", CC BY 4.0): the official Belgian address register.
 
 Yields one dict per current Brussels address (each box of a building is its own address; any one will do).
-Loaded into the local gazetteer by `flask gazetteer load FILE` (directory/services/gazetteer.py).
+Loaded into the local gazetteer by `flask gazetteer load FILE` (directory/operations/gazetteer.py).
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def make_team() -> Team:
 
 def edit_form_data(service: Service, **overrides: Any) -> dict[str, Any]:
     """The edit form's fields as a browser posts them for the fiche as published, then `overrides`."""
-    from directory.services.editing import current_values
+    from directory.operations.editing import current_values
     from directory.views.edit_form import form_data
 
     fields: dict[str, Any] = {}

@@ -49,7 +49,7 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: Meil
     """A SQLite file with the schema, the Brussels geography and the vocabularies, built once and copied per test."""
     from directory.extensions import db
     from directory.geo.loader import load_geography
-    from directory.services.vocabulary import load_vocabularies
+    from directory.operations.vocabulary import load_vocabularies
 
     path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
     app = create_app(_config(f"sqlite:///{path}", meili_server, "seed_"))
@@ -80,7 +80,7 @@ def app(tmp_path: Path, seeded_database: Path, meili_server: MeiliProcess) -> It
     with application.app_context():
         if external:
             from directory.geo.loader import load_geography
-            from directory.services.vocabulary import load_vocabularies
+            from directory.operations.vocabulary import load_vocabularies
 
             db.drop_all()
             db.create_all()

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import MergeCandidate, Service, ServiceSource
-from directory.services.dedupe import normalize
-from directory.services.importing import run_import
+from directory.operations.dedupe import normalize
+from directory.operations.importing import run_import
 from importers.template import TemplateImporter
 from tests.factories import make_service
 

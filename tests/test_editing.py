@@ -11,8 +11,8 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus, Revision
+from directory.operations import accounts
 from directory.search.sync import wait_until_indexed
-from directory.services import accounts
 from tests.account_helpers import Team, edit_form_data, page_text, reload, sign_in
 from tests.factories import ANDERLECHT
 

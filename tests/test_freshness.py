@@ -12,8 +12,8 @@ from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog, Membership
 from directory.models.base import utcnow
+from directory.operations.accounts import as_utc
 from directory.search.sync import wait_until_indexed
-from directory.services.accounts import as_utc
 from tests.account_helpers import Team, links, mails_to, page_text, reload, sign_in
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import Address, Service
-from directory.services.gazetteer import load_best, lookup
-from directory.services.importing import run_import
+from directory.operations.gazetteer import load_best, lookup
+from directory.operations.importing import run_import
 from importers.template import TemplateImporter
 
 SAMPLE = Path(__file__).parent / "data" / "best-sample.csv"

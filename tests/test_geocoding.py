@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Service
-from directory.services.importing import run_import
+from directory.operations.importing import run_import
 from importers.template import TemplateImporter
 
 RECORDED = json.loads((Path(__file__).parent / "data" / "geocoder" / "nominatim.json").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from directory.services.hours import BRUSSELS, is_open, validate_hours, week_schedule
+from directory.operations.hours import BRUSSELS, is_open, validate_hours, week_schedule
 
 WEEKDAYS = "Mo-Fr 09:00-12:30,13:30-17:00; PH off"
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import Service
-from directory.services.importing import run_import
+from directory.operations.importing import run_import
 from importers.osm import OsmImporter
 from importers.template import TemplateImporter
 

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from directory.extensions import db
 from directory.models import Service
+from directory.operations.pdf import ForbiddenFetch, html_to_pdf
 from directory.presenters import week_summary
 from directory.search.sync import wait_until_indexed
-from directory.services.pdf import ForbiddenFetch, html_to_pdf
 from tests.factories import ANDERLECHT, make_service
 
 SCHAERBEEK_NIS = "21015"
@@ -181,7 +181,7 @@ def test_pdf_never_fetches_a_remote_url(app: Flask) -> None:
     html = '<p>x</p><img src="https://tiles.example.org/1/2/3.png"><img src="/static/pictos/eat.svg">'
     with app.test_request_context("/fr/"):
         fetched = []
-        from directory.services import pdf
+        from directory.operations import pdf
 
         fetcher = pdf._static_fetcher()
         with pytest.raises(ForbiddenFetch):

@@ -15,7 +15,7 @@ from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
 from directory.models.moderation import ChangeRequest, ProblemReport
-from directory.services import revisions
+from directory.operations import revisions
 from tests.account_helpers import (
     Team,
     csrf_token,

@@ -12,8 +12,8 @@ from sqlalchemy import func, or_, select
 from directory.extensions import db
 from directory.geo.tagging import point_in_region
 from directory.models import Commune, PostalCode
-from directory.services import gazetteer
-from directory.services.geocoding import GeocoderUnavailable, build_provider, geocode
+from directory.operations import gazetteer
+from directory.operations.geocoding import GeocoderUnavailable, build_provider, geocode
 
 ADDRESS = re.compile(r"^(?P<street>.+?)\s+(?P<number>\d+[A-Za-z]?)\s*,?\s*(?P<postcode>1\d{3})\b")
 

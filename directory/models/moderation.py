@@ -1,6 +1,6 @@
 """Changes proposed by editors, published revisions, problem reports from the public, freshness reminders.
 
-Change sets and snapshots use the keys of `directory.services.editing` (service columns by name, location
+Change sets and snapshots use the keys of `directory.operations.editing` (service columns by name, location
 columns as "location.<name>", and "phones", "sectors", "publics") with JSON values.
 """
 
@@ -80,7 +80,7 @@ class ProblemReport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    category: Mapped[str] = mapped_column(String(20))  # see directory.services.moderation.REPORT_CATEGORIES
+    category: Mapped[str] = mapped_column(String(20))  # see directory.operations.moderation.REPORT_CATEGORIES
     message: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str] = mapped_column(String(254), default="")  # optional, to thank or ask back
     lang: Mapped[str] = mapped_column(String(2), default="fr")

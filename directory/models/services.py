@@ -2,7 +2,7 @@
 
 Every text a reader sees exists in French and Dutch (`*_fr`, `*_nl`); `directory.i18n.localized` picks one
 with a visible fallback. Opening hours are stored in OpenStreetMap `opening_hours` syntax, a structured,
-standard format from which "open now" is computed (`directory.services.hours`); NULL means "hours unknown".
+standard format from which "open now" is computed (`directory.operations.hours`); NULL means "hours unknown".
 """
 
 from __future__ import annotations

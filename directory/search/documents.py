@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from directory.models import Location, Service
-from directory.services.phones import format_phone
+from directory.operations.phones import format_phone
 
 
 def _ts(value: datetime | None) -> int | None:

@@ -53,7 +53,7 @@ def synonyms_from_groups(groups: list[list[str]]) -> dict[str, list[str]]:
 
 def index_settings() -> dict:
     """The full settings object for the services index (synonyms come from the sector vocabulary)."""
-    from directory.services.vocabulary import synonym_groups
+    from directory.operations.vocabulary import synonym_groups
 
     return {
         "searchableAttributes": SEARCHABLE,

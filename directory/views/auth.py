@@ -15,6 +15,7 @@ from directory.extensions import db
 from directory.i18n import get_locale
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
+from directory.operations import accounts, mail
 from directory.security import (
     admin_required,
     current_user,
@@ -24,7 +25,6 @@ from directory.security import (
     rate_limit,
     safe_next,
 )
-from directory.services import accounts, mail
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>")
 bp.record_once(lambda state: mail.init_app(state.app))

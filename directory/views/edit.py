@@ -20,8 +20,8 @@ from wtforms.validators import NumberRange, Optional
 from directory.extensions import db
 from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus
+from directory.operations import accounts, editing, freshness, moderation, revisions
 from directory.security import current_user, editable_service_or_404, login_required
-from directory.services import accounts, editing, freshness, moderation, revisions
 from directory.views.auth import EmptyForm
 from directory.views.edit_form import enum_choices, form_values, service_form
 

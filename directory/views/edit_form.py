@@ -36,10 +36,10 @@ from directory.geo.tagging import point_in_region
 from directory.i18n import get_locale
 from directory.labels import ENUM_LABELS, language_name
 from directory.models import PostalCode, Public, Sector
-from directory.services import hours_grid
-from directory.services.hours import normalize_hours
-from directory.services.phones import format_phone
-from directory.services.validation import Invalid, clean_email, clean_hours, clean_languages, clean_phone, clean_url
+from directory.operations import hours_grid
+from directory.operations.hours import normalize_hours
+from directory.operations.phones import format_phone
+from directory.operations.validation import Invalid, clean_email, clean_hours, clean_languages, clean_phone, clean_url
 
 COMMON_LANGUAGES = ("fr", "nl", "en", "de", "ar", "tr", "es", "it", "pt", "pl", "ro", "ru", "uk", "fa", "ps", "bg")
 DAY_LABELS = {

@@ -11,8 +11,8 @@ from directory.extensions import db
 from directory.models import Bassin, Organization, Service
 from directory.models.accounts import TrustedOrganization
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
+from directory.operations import accounts, editing, freshness, moderation, revisions
 from directory.security import admin_required, current_user, moderator_required
-from directory.services import accounts, editing, freshness, moderation, revisions
 from directory.views.auth import EmptyForm
 from directory.views.edit_form import form_values, service_form
 

@@ -22,11 +22,11 @@ from directory.maps.points import search_hits
 from directory.maps.svg import PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
+from directory.operations.pdf import html_to_pdf
 from directory.presenters import fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
 from directory.security import rate_limit
-from directory.services.pdf import html_to_pdf
 from directory.views import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")

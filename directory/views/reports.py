@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from directory.extensions import db
 from directory.i18n import get_locale
 from directory.models import Service
+from directory.operations import moderation
 from directory.security import rate_limit
-from directory.services import moderation
 
 
 class ReportForm(FlaskForm):

@@ -25,8 +25,8 @@ from directory.models.accounts import Membership, User
 from directory.models.base import utcnow
 from directory.models.moderation import FreshnessReminder
 from directory.models.services import service_at_location
-from directory.services import mail
-from directory.services.accounts import as_utc, audit, can_edit
+from directory.operations import mail
+from directory.operations.accounts import as_utc, audit, can_edit
 
 REMINDER_SUBJECT = N_("Is your fiche still correct?")
 TOKEN_SALT = "freshness-verify"

@@ -19,7 +19,7 @@ from directory.i18n import N_
 from directory.models import Organization, Service
 from directory.models.accounts import AuditLog, LoginToken, Membership, Role, TrustedOrganization, User
 from directory.models.base import utcnow
-from directory.services import mail
+from directory.operations import mail
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -20,9 +20,9 @@ from directory.labels import code_label, enum_label
 from directory.models import Service
 from directory.models.accounts import User
 from directory.models.moderation import Revision
-from directory.services import editing
-from directory.services.accounts import audit
-from directory.services.phones import format_phone
+from directory.operations import editing
+from directory.operations.accounts import audit
+from directory.operations.phones import format_phone
 
 
 @dataclass

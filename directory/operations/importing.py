@@ -32,11 +32,11 @@ from directory.models import (
     Service,
     ServiceSource,
 )
-from directory.services import gazetteer
-from directory.services import validation as v
-from directory.services.bulk import NewService, insert_new_services
-from directory.services.dedupe import MERGE_AT, DuplicateFinder, Match, fill_from
-from directory.services.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
+from directory.operations import gazetteer
+from directory.operations import validation as v
+from directory.operations.bulk import NewService, insert_new_services
+from directory.operations.dedupe import MERGE_AT, DuplicateFinder, Match, fill_from
+from directory.operations.geocoding import Geocoded, GeocoderUnavailable, address_query, build_provider, geocode
 from importers.base import RowError, ServiceRecord
 
 
@@ -357,7 +357,7 @@ def _create_or_merge(
 
 
 def _create(batch: _Batch, source: str, licence: str, record: ServiceRecord, values: dict) -> str:
-    """Queue a new service for the batch's bulk insert (see directory/services/bulk.py)."""
+    """Queue a new service for the batch's bulk insert (see directory/operations/bulk.py)."""
     fr, nl = record.organization_fr.strip(), record.organization_nl.strip()
     batch.new.append(
         NewService(

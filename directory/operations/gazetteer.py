@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from directory.extensions import db
 from directory.models import Address
-from directory.services.dedupe import normalize
-from directory.services.geocoding import Geocoded
+from directory.operations.dedupe import normalize
+from directory.operations.geocoding import Geocoded
 
 BATCH = 5000
 

@@ -12,8 +12,8 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
 from directory.models import AccessCondition, Accessibility, Cost
-from directory.services.hours import validate_hours
-from directory.services.phones import normalize_phone
+from directory.operations.hours import validate_hours
+from directory.operations.phones import normalize_phone
 
 KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3) and code.isalpha())
 

@@ -17,8 +17,8 @@ from directory.models import Service
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
-from directory.services import editing, mail, revisions
-from directory.services.accounts import audit, can_edit, is_trusted
+from directory.operations import editing, mail, revisions
+from directory.operations.accounts import audit, can_edit, is_trusted
 
 REPORT_CATEGORIES = {
     "wrong_info": N_("Incorrect information"),

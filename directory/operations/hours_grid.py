@@ -1,4 +1,4 @@
-"""The edit form's opening-hours grid ⇄ OSM `opening_hours` (the storage format, see directory.services.hours).
+"""The edit form's opening-hours grid ⇄ OSM `opening_hours` (the storage format, see directory.operations.hours).
 
 The grid is: time ranges per weekday, public holidays (as usual / closed / other hours), and dated exceptions
 (a day or a period, closed or with other hours). `to_osm` writes one expression; `from_osm` reads back only
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from directory.services.hours import normalize_hours, validate_hours
+from directory.operations.hours import normalize_hours, validate_hours
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from directory.extensions import db
 from directory.models import Location, Service
-from directory.services.hours import week_schedule
+from directory.operations.hours import week_schedule
 
 HSDS_STATUS = {"active": "active", "temporarily_closed": "temporarily closed", "inactive": "inactive"}
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
