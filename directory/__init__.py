@@ -27,9 +27,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import cli, i18n, models, search, views  # noqa: F401  (models registers the tables)
+    from directory import account_cli, cli, i18n, models, search, templating, web  # noqa: F401  (models: the tables)
     from directory.extensions import babel, csrf, db
+    from directory.geo.cli import geo
+    from directory.importing.cli import import_command
+    from directory.operations import mail
+    from directory.search import sync
+    from directory.search.cli import meili
+    from directory.search.cli import search as search_group
+    from directory.views import api, auth, easy, edit, errors, maps, moderation, printing, public, reports
 
+    # Extensions, and the side effects that follow a commit
     db.init_app(app)
     babel.init_app(
         app,
@@ -37,7 +45,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
     )
     csrf.init_app(app)
-    search.init_app(app)
-    views.init_app(app)
-    cli.init_app(app)
+    search.init_app(app)  # the Meilisearch client, app.extensions["meili"]
+    sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit
+    mail.init_app(app)  # session listener: queued mail delivered after commit
+
+    # Pages: the /fr|/nl prefix and security headers, the blueprints, the template globals
+    web.init_app(app)
+    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp):
+        app.register_blueprint(blueprint)
+    templating.init_app(app)
+
+    # `flask` commands
+    for command in (cli.db_group, geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
+        app.cli.add_command(command)
+    for command in (cli.i18n, cli.setup, cli.serve, *account_cli.COMMANDS):
+        app.cli.add_command(command)
     return app

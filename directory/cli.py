@@ -1,4 +1,6 @@
-"""`flask` command groups. Each package keeps its own group; this module only registers them."""
+"""`flask` commands of the application as a whole (db, gazetteer, export, i18n, setup, serve).
+
+Packages keep their own groups (geo, search, meili, import, accounts); `create_app` registers them all."""
 
 from __future__ import annotations
 
@@ -8,33 +10,10 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.config import REPO_ROOT
-
-
-def init_app(app: Flask) -> None:
-    """Register every command group on the app's CLI."""
-    from directory.account_cli import COMMANDS as accounts
-    from directory.geo.cli import geo
-    from directory.importing.cli import import_command
-    from directory.search.cli import meili, search
-
-    for command in (
-        db_group,
-        geo,
-        gazetteer,
-        search,
-        meili,
-        import_command,
-        export_command,
-        i18n,
-        setup,
-        serve,
-        *accounts,
-    ):
-        app.cli.add_command(command)
 
 
 @click.group("db")

@@ -51,6 +51,21 @@ ENUM_LABELS = {
         "temporarily_closed": _l("Temporarily closed"),
         "inactive": _l("Inactive"),
     },
+    "role": {"editor": _l("Editor"), "moderator": _l("Moderator"), "admin": _l("Administrator")},
+}
+
+# Titles of the search facets (search page, map page).
+FACET_TITLES = {
+    "sector": _l("Sector"),
+    "bassin": _l("Care area (bassin)"),
+    "commune": _l("Commune"),
+    "quartier": _l("Neighbourhood"),
+    "language": _l("Languages spoken"),
+    "public": _l("For whom"),
+    "cost": _l("Cost"),
+    "access": _l("Access"),
+    "wheelchair": _l("Wheelchair access"),
+    "availability": _l("Availability"),
 }
 
 _CACHE_SECONDS = 60.0

@@ -1,6 +1,6 @@
 """Display helpers shared by pages, maps and print: open-now badges, dates, phones, fiche links, JSON-LD.
 
-Registered as Jinja globals by `init_app`. Code → label mappings live in `directory.labels`.
+Registered as Jinja globals by `directory.templating`. Code → label mappings live in `directory.labels`.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, url_for
+from flask import url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from directory.i18n import get_locale, localized
-from directory.labels import code_label, enum_label, language_name
 from directory.operations.hours import BRUSSELS, is_open, next_change, week_schedule
-from directory.operations.phones import format_phone, normalize_phone, tel_uri
+from directory.operations.phones import normalize_phone, tel_uri
+
+MAX_SHEET = 5  # services on one referral sheet (views/printing.py refuses more; templates say so)
 
 # Names of the sources loaded by default (directory/importing/defaults.py); other sources show their own name.
 SOURCE_NAMES = {
@@ -187,27 +188,3 @@ def service_jsonld(service: Any) -> dict:
     if service.sectors:
         data["serviceType"] = [localized(s, "name", lang).text for s in service.sectors]
     return data
-
-
-def init_app(app: Flask) -> None:
-    """Expose the helpers to templates."""
-    app.jinja_env.globals.update(
-        open_state=open_state,
-        this_week=this_week,
-        week_summary=week_summary,
-        verified_label=verified_label,
-        as_datetime=as_datetime,
-        closure_label=closure_label,
-        today=today,
-        format_bce=format_bce,
-        source_label=source_label,
-        phone_href=phone_href,
-        fiche_url=fiche_url,
-        service_jsonld=service_jsonld,
-        enum_label=enum_label,
-        code_label=code_label,
-        language_name=language_name,
-        format_phone=format_phone,
-        tel_uri=tel_uri,
-        format_date=format_date,
-    )

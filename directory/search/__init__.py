@@ -12,7 +12,7 @@ SERVICES_INDEX = "services"
 
 
 def init_app(app: Flask) -> None:
-    """Resolve the Meilisearch URL/key (managed server by default) and register the SQL → index sync."""
+    """Resolve the Meilisearch URL/key (managed server by default) and create the client."""
     app.config["MEILI_MANAGED"] = not app.config["MEILI_URL"]
     if app.config["MEILI_MANAGED"]:
         from directory.search.server import master_key_for
@@ -24,10 +24,6 @@ def init_app(app: Flask) -> None:
         app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
     )
 
-    from directory.search import sync
-
-    sync.init_app(app)
-
 
 def get_client() -> MeiliClient:
     """The application's Meilisearch client."""
@@ -37,3 +33,8 @@ def get_client() -> MeiliClient:
 def index_name(base: str = SERVICES_INDEX) -> str:
     """The live index uid, with the configured prefix (tests use a fresh prefix each)."""
     return f"{current_app.config['MEILI_INDEX_PREFIX']}{base}"
+
+
+def get_document(doc_id: str) -> dict:
+    """One document of the live index (a service at a location); MeiliError with status 404 when unknown."""
+    return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")

@@ -13,9 +13,10 @@ from wtforms.validators import DataRequired, Email, Length
 
 from directory.extensions import db
 from directory.i18n import get_locale
+from directory.labels import ENUM_LABELS
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
-from directory.operations import accounts, mail
+from directory.operations import accounts
 from directory.security import (
     admin_required,
     current_user,
@@ -27,9 +28,7 @@ from directory.security import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>")
-bp.record_once(lambda state: mail.init_app(state.app))
-
-ROLE_LABELS = {Role.EDITOR: _l("Editor"), Role.MODERATOR: _l("Moderator"), Role.ADMIN: _l("Administrator")}
+ROLE_LABELS = ENUM_LABELS["role"]
 
 
 class SignInForm(FlaskForm):
@@ -45,20 +44,6 @@ class InviteForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token (sign-out, confirm buttons)."""
-
-
-bp.add_app_template_global(current_user, "current_user")
-bp.add_app_template_global(lambda role: ROLE_LABELS.get(role, role), "role_label")
-
-
-@bp.app_errorhandler(403)
-def forbidden(_exc: Exception) -> tuple[str, int]:
-    return render_template("auth/error.html", code=403, message=_("You are not allowed to do this.")), 403
-
-
-@bp.app_errorhandler(429)
-def too_many(_exc: Exception) -> tuple[str, int]:
-    return render_template("auth/error.html", code=429, message=_("Too many attempts. Please wait and retry.")), 429
 
 
 @bp.route("/account/sign-in", methods=["GET", "POST"])

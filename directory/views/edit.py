@@ -6,9 +6,7 @@ drafts and histories answer 404 exactly like missing ones.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,14 +24,6 @@ from directory.views.auth import EmptyForm
 from directory.views.edit_form import enum_choices, form_values, service_form
 
 bp = Blueprint("edit", __name__, url_prefix="/<lang_code>/edit")
-bp.add_app_template_global(freshness.is_stale, "is_stale")
-bp.add_app_template_global(moderation.queue_counts, "queue_counts")
-
-
-@bp.app_template_global()
-def leaflet_available() -> bool:
-    """The map pin is optional: shown when the Leaflet assets were installed (static/vendor/leaflet)."""
-    return (Path(current_app.static_folder or "") / "vendor" / "leaflet" / "leaflet.js").is_file()
 
 
 class AvailabilityForm(FlaskForm):

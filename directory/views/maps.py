@@ -15,15 +15,16 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
+from directory.labels import FACET_TITLES
 from directory.maps.boundaries import LEVELS, feature_collection
-from directory.maps.builder import MapDocument, build_map
+from directory.maps.builder import build_map
+from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
 from directory.maps.points import map_points
-from directory.search import get_client, index_name
+from directory.search import get_document
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
-from directory.views import query_args
-from directory.views.public import FACET_TITLES
+from directory.web import query_args
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
@@ -42,19 +43,6 @@ def compressed_json(data: Any, max_age: int, public: bool = False) -> Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age={max_age}"
     return response
-
-
-def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
-    """What static/js/map.js needs to fill a folium map: its layers, first view, the popup and boundary URLs
-    (for `levels`), and `extra` (markers or their URL, messages...)."""
-    return {
-        "map": doc.name,
-        "layers": doc.layers,
-        "bounds": doc.bounds,
-        "popup_url": url_for("maps.popup", doc_id="__ID__"),
-        "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
-        **extra,
-    }
 
 
 @bp.get("/map")
@@ -143,7 +131,7 @@ def popup(doc_id: str) -> str:
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
     try:
-        hit = get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
+        hit = get_document(doc_id)
     except MeiliError as exc:
         abort(404 if exc.status == 404 else 503)
     return render_template("map/_popup.html", hit=hit)

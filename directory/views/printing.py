@@ -23,17 +23,15 @@ from directory.maps.svg import PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.pdf import html_to_pdf
-from directory.presenters import fiche_url
+from directory.presenters import MAX_SHEET, fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
 from directory.security import rate_limit
-from directory.views import query_args
+from directory.web import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
 
 PAPER_LIMITS = {"a4": 12, "a3": 24}  # numbered entries that fit with the map on one sheet (tests/test_printing.py)
-MAX_SHEET = 5
-bp.add_app_template_global(MAX_SHEET, "sheet_max")
 
 
 def _respond(template: str, filename: str, status: int = 200, **context: object) -> Response | tuple[str, int]:
