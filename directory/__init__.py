@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import account_cli, cli, i18n, models, search, templating, web  # noqa: F401  (models: the tables)
+    from directory import account_cli, cli, i18n, models, schema, search, templating, web  # noqa: F401 (models)
     from directory.extensions import babel, csrf, db
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
     )
     csrf.init_app(app)
+    schema.init_app(app)  # Flask-Migrate: migrations, and the `flask db` commands
     search.init_app(app)  # the Meilisearch client, app.extensions["meili"]
     sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit
     mail.init_app(app)  # session listener: queued mail delivered after commit
@@ -58,7 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     # `flask` commands
-    for command in (cli.db_group, geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
+    for command in (geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
         app.cli.add_command(command)
     for command in (cli.i18n, cli.setup, cli.serve, *account_cli.COMMANDS):
         app.cli.add_command(command)

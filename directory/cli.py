@@ -1,6 +1,7 @@
-"""`flask` commands of the application as a whole (db, gazetteer, export, i18n, setup, serve).
+"""`flask` commands of the application as a whole (gazetteer, export, i18n, setup, serve).
 
-Packages keep their own groups (geo, search, meili, import, accounts); `create_app` registers them all."""
+Packages keep their own groups (db from Flask-Migrate, geo, search, meili, import, accounts); `create_app` registers
+them all."""
 
 from __future__ import annotations
 
@@ -13,23 +14,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from directory import schema
 from directory.config import REPO_ROOT
-
-
-@click.group("db")
-def db_group() -> None:
-    """Database schema."""
-
-
-@db_group.command("init")
-@with_appcontext
-def db_init() -> None:
-    """Create missing tables (idempotent)."""
-    from directory.extensions import db
-
-    db.create_all()
-    click.echo("database ready")
-
 
 # Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
 # RowError(line, field, msgid) carry report messages translated when shown.
@@ -46,11 +32,10 @@ def gazetteer() -> None:
 @with_appcontext
 def gazetteer_load(path: Path) -> None:
     """Load a BeST address CSV (openaddress-bebru.csv) into the gazetteer (idempotent)."""
-    from directory.extensions import db
     from directory.operations.gazetteer import load_best
     from importers.best import BestFormatError
 
-    db.create_all()
+    schema.upgrade_database()
     try:
         click.echo(f"{load_best(path)} addresses loaded")
     except BestFormatError as exc:
@@ -112,7 +97,7 @@ def i18n_compile() -> None:
 @click.option("--skip-data", is_flag=True, help="Only schema and geography, no directory data.")
 @with_appcontext
 def setup(skip_data: bool) -> None:
-    """Create the schema, load geography and vocabularies, import the default dataset (idempotent).
+    """Upgrade the schema (migrations), load geography and vocabularies, import the default dataset (idempotent).
 
     Changed services are queued in the search outbox; `flask serve` pushes them to Meilisearch.
     """
@@ -121,7 +106,7 @@ def setup(skip_data: bool) -> None:
     from directory.operations.vocabulary import load_vocabularies
 
     current_app.config["SEARCH_SYNC_ON_COMMIT"] = False  # the outbox fills; `serve` pushes it in one go
-    db.create_all()
+    click.echo(schema.upgrade_database())
     click.echo(load_geography(Path(current_app.config["SHARED_DATA_DIR"])))
     click.echo(load_vocabularies())
     db.session.commit()
