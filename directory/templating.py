@@ -27,43 +27,49 @@ def role_label(role: str) -> str:
     return str(ENUM_LABELS["role"].get(role, role))
 
 
+# Exposed under their own names.
+GLOBALS = (
+    # language and request
+    localized,
+    other_language,
+    switch_language_url,
+    search_url,
+    csp_nonce,
+    leaflet_available,
+    # display
+    p.open_state,
+    p.this_week,
+    p.week_summary,
+    p.verified_label,
+    p.as_datetime,
+    p.closure_label,
+    p.today,
+    p.format_bce,
+    p.source_label,
+    p.phone_href,
+    p.fiche_url,
+    p.service_jsonld,
+    format_date,
+    format_phone,
+    tel_uri,
+    # labels
+    enum_label,
+    code_label,
+    language_name,
+    role_label,
+    # accounts and moderation
+    current_user,
+    is_stale,
+    queue_counts,
+)
+
+
 def init_app(app: Flask) -> None:
     """Expose the helpers to every template."""
+    app.jinja_env.globals.update({helper.__name__: helper for helper in GLOBALS})
     app.jinja_env.globals.update(
-        # language and request
         LANGUAGES=LANGUAGES,
         current_locale=get_locale,
-        localized=localized,
-        other_language=other_language,
-        switch_language_url=switch_language_url,
-        search_url=search_url,
-        csp_nonce=csp_nonce,
         has_endpoint=lambda name: name in app.view_functions,
-        leaflet_available=leaflet_available,
-        # display
-        open_state=p.open_state,
-        this_week=p.this_week,
-        week_summary=p.week_summary,
-        verified_label=p.verified_label,
-        as_datetime=p.as_datetime,
-        closure_label=p.closure_label,
-        today=p.today,
-        format_bce=p.format_bce,
-        source_label=p.source_label,
-        phone_href=p.phone_href,
-        fiche_url=p.fiche_url,
-        service_jsonld=p.service_jsonld,
         sheet_max=p.MAX_SHEET,
-        format_date=format_date,
-        format_phone=format_phone,
-        tel_uri=tel_uri,
-        # labels
-        enum_label=enum_label,
-        code_label=code_label,
-        language_name=language_name,
-        role_label=role_label,
-        # accounts and moderation
-        current_user=current_user,
-        is_stale=is_stale,
-        queue_counts=queue_counts,
     )

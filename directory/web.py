@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
 
 
-def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, list[str]]:
+def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, Any]:
     """The request's known query parameters as `url_for` keywords, without `drop`, with `changes` (None removes).
     Unknown keys are left out: `url_for` would take `_external`, `endpoint` or `lang_code` as its own."""
     from directory.search.settings import FACETS

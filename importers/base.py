@@ -6,6 +6,7 @@ tags, de-duplicates and upserts what they yield.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,7 @@ class RowError:
     line: int
     field: str
     reason: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)  # (the attribute `field` hides the function here)
 
 
 class Importer:

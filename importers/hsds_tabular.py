@@ -101,7 +101,7 @@ def write_tables(tables: dict[str, list[dict]], folder: Path) -> None:
 
 
 def read_tables(folder: Path) -> dict[str, list[dict]]:
-    tables = {}
+    tables: dict[str, list[dict]] = {}
     for table in TABLES:
         path = folder / f"{table}.csv"
         if not path.exists():

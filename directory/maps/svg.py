@@ -79,9 +79,9 @@ def area_map_svg(level: str, code: str, markers: list[PaperMarker], title: str, 
     else:
         bounds = area.bounds
         if markers:  # services of the area tagged from a postcode may lie just outside its polygon
-            xs = [bounds[0], bounds[2], *(m.lng for m in markers)]
-            ys = [bounds[1], bounds[3], *(m.lat for m in markers)]
-            bounds = (min(xs), min(ys), max(xs), max(ys))
+            lngs = [bounds[0], bounds[2], *(m.lng for m in markers)]
+            lats = [bounds[1], bounds[3], *(m.lat for m in markers)]
+            bounds = (min(lngs), min(lats), max(lngs), max(lats))
     projection = Projection(bounds, width)
     frame = box(*bounds).buffer(max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
     out = [

@@ -15,7 +15,9 @@ from directory.models import AccessCondition, Accessibility, Cost
 from directory.operations.hours import validate_hours
 from directory.operations.phones import normalize_phone
 
-KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3) and code.isalpha())
+KNOWN_LANGUAGES = frozenset(
+    code for code in Locale("en").languages if isinstance(code, str) and len(code) in (2, 3) and code.isalpha()
+)
 
 
 class Invalid(ValueError):

@@ -15,7 +15,7 @@ def _search(params: SearchParams, limit: int, strategy: str, attributes: list[st
     body = build_queries(lean, uid, attributes=attributes, strategy=strategy)[0]
     for key in ("indexUid", "facets"):
         body.pop(key, None)
-    return get_client().search(uid, body)  # type: ignore[no-any-return]
+    return get_client().search(uid, body)
 
 
 def search_hits(params: SearchParams, limit: int, attributes: list[str]) -> tuple[int, list[dict]]:

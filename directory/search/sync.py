@@ -78,7 +78,7 @@ def enqueue(session: Session, service_ids: Iterable[int]) -> None:
     The flush listener calls it; so does code that writes with Core statements, which bypass the flush."""
     ids = set(service_ids) - session.info.get(PENDING, set())
     if ids:
-        session.connection().execute(insert(SearchOutbox.__table__), [{"service_id": i, "attempts": 0} for i in ids])
+        session.connection().execute(insert(SearchOutbox), [{"service_id": i, "attempts": 0} for i in ids])
         session.info.setdefault(PENDING, set()).update(ids)
 
 
@@ -125,7 +125,7 @@ def sync_outbox(batch: int = 500) -> int:
         ids = set(db.session.scalars(select(SearchOutbox.service_id).distinct().limit(batch)))
         if not ids:
             return done
-        push_services(db.session, ids)
+        push_services(db.session(), ids)
         db.session.commit()
         done += len(ids)
 
@@ -147,7 +147,7 @@ def reindex() -> int:
     client.wait_for_task(client.create_index(staging))
     client.wait_for_task(client.update_settings(staging, index_settings()))
     count, batch, tasks = 0, [], []
-    for service in _load_services(db.session, None):
+    for service in _load_services(db.session(), None):
         batch.extend(build_documents(service))
         if len(batch) >= BATCH:
             tasks.append(client.add_documents(staging, batch))
@@ -165,7 +165,7 @@ def reindex() -> int:
     since = datetime.fromtimestamp(started - 1, UTC)
     recent = set(db.session.scalars(select(Service.id).where(Service.updated_at >= since)))
     if recent:
-        for task in push_services(db.session, recent):
+        for task in push_services(db.session(), recent):
             client.wait_for_task(task)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at <= since))
     db.session.commit()

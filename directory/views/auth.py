@@ -47,7 +47,7 @@ class EmptyForm(FlaskForm):
 
 
 @bp.route("/account/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])

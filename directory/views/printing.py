@@ -48,7 +48,7 @@ def _respond(template: str, filename: str, status: int = 200, **context: object)
 
 def _this_page(**changes: str) -> str:
     """This print page's URL with some parameters changed (paper size, PDF)."""
-    return url_for(request.endpoint or "", **query_args(**changes))
+    return url_for(request.endpoint or "", **query_args((), **changes))
 
 
 @bp.get("/print/map")
@@ -56,7 +56,7 @@ def print_map() -> Response | tuple[str, int]:
     """A numbered map of one commune, quartier or bassin with the list of its services, for A4 or A3."""
     lang = get_locale()
     paper = request.args.get("paper", "a4")
-    error = None
+    error, area = None, None
     try:
         params = parse_search_args(request.args, lang)
         if paper not in PAPER_LIMITS:
@@ -66,7 +66,7 @@ def print_map() -> Response | tuple[str, int]:
             raise InvalidSearch("area", _("A printed map is about one area: choose one commune, quartier or bassin."))
     except InvalidSearch as exc:
         error = exc.message
-    if error:
+    if error or area is None:
         return render_template("print/map.html", error=error, entries=[], paper="a4"), 400
     try:
         total, hits = search_hits(params, PAPER_LIMITS[paper], RETRIEVED)
