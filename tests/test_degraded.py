@@ -192,6 +192,14 @@ def test_retry_thread_of_the_app_process_pushes_the_outbox(
     assert api(client, q="aimer")["total"] == 1
 
 
+def test_first_request_starts_the_retry_thread_and_is_answered(make_app) -> None:
+    other = make_app(SEARCH_RETRY_SECONDS=60)
+    assert "search_retry" not in other.extensions  # nothing runs at create_app
+    assert other.test_client().get("/healthz").status_code == 200
+    stop = other.extensions["search_retry"]
+    stop.set()
+
+
 def test_missing_index_degrades_then_is_rebuilt(app: Flask, client: FlaskClient, fiches: dict) -> None:
     with app.app_context():
         get_client().wait_for_task(get_client().delete_index(index_name()))

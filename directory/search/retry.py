@@ -24,7 +24,10 @@ _lock = threading.Lock()
 def init_app(app: Flask) -> None:
     """Start the retry thread with the process's first request (when SEARCH_RETRY_SECONDS > 0)."""
     if app.config["SEARCH_RETRY_SECONDS"] > 0:
-        app.before_request(lambda: start(app))
+
+        @app.before_request
+        def start_retry() -> None:  # returns nothing: a value would become the response
+            start(app)
 
 
 def start(app: Flask) -> threading.Event:
