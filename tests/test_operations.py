@@ -109,3 +109,16 @@ def test_doctor_reports_search_down_and_lagging_outbox(
     output = other.test_cli_runner().invoke(args=["doctor"]).output
     dead.close()
     assert "WARN  search: Meilisearch" in output and "answers from SQL" in output
+
+
+def test_migrations_ignore_the_search_fallback_table(app: Flask) -> None:
+    """`flask db migrate` must not propose to drop the SQL full-text table, which is not a model."""
+    from directory import schema
+    from directory.search import textindex
+
+    with app.app_context():
+        schema.upgrade_database()
+        with db.engine.connect() as connection:
+            assert textindex.exists(connection)
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output

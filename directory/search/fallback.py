@@ -120,6 +120,9 @@ def _documents(params, terms: list[str], skip: str | None = None) -> Select:
         .where(Service.status != "inactive")
     )
     if terms:
+        if not textindex.exists(db.session.connection()):  # a database never served by `flask serve` yet
+            with db.engine.begin() as connection:
+                textindex.ensure(connection)
         statement, binds = textindex.match(db.session.connection(), terms)
         matched = statement.bindparams(**binds).columns(rowid=Integer, rank=Float).subquery("matched")
         stmt = stmt.join(matched, matched.c.rowid == Service.id)
