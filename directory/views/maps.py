@@ -18,7 +18,7 @@ from directory.i18n import get_locale
 from directory.maps.boundaries import LEVELS, feature_collection
 from directory.maps.builder import MapDocument, build_map
 from directory.maps.locate import LocateError, locate
-from directory.maps.orientation import orientation_geojson
+from directory.maps.orientation import nearest_stops, orientation_geojson
 from directory.maps.points import map_points
 from directory.search import get_client, index_name
 from directory.search.client import MeiliError
@@ -28,6 +28,7 @@ from directory.views.public import FACET_TITLES
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
+bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
