@@ -30,7 +30,7 @@ class Field:
     column: the import-template column (stem for a pair); None when the template has no such column.
     record: the `importers.base.ServiceRecord` attribute (stem), when it differs from `name`.
     hsds: the HSDS 3.0 property that carries the value (the French text of a pair) in the core objects.
-    document: copied as is into the search documents; facet: a search facet (see `search.settings.FACETS`).
+    document: copied as is into the search documents; facet: the search facet it feeds (`search.settings.FACETS`).
     """
 
     name: str
@@ -49,7 +49,7 @@ class Field:
     editable: bool = True
     hsds: str = ""
     document: bool = False
-    facet: bool = False
+    facet: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -79,7 +79,8 @@ class Field:
     @property
     def empty(self) -> Any:
         """The value of an unknown or empty field."""
-        return self.default if self.default != "" else EMPTY.get(self.kind, "")
+        value = self.default if self.default != "" else EMPTY.get(self.kind, "")
+        return list(value) if isinstance(value, list) else value
 
 
 def _pair(name: str, label: Any, kind: str = "text", **more: Any) -> Field:
@@ -128,7 +129,7 @@ FIELDS: tuple[Field, ...] = (
         owner="list",
         choices="sector",
         required=_l("yes"),
-        facet=True,
+        facet="sector",
         help=_l(
             "Sector codes or names (list in directory/data/sectors.csv), separated by |. An unknown name is "
             "refused, with the closest one suggested."
@@ -140,7 +141,7 @@ FIELDS: tuple[Field, ...] = (
         "codes",
         owner="list",
         choices="public",
-        facet=True,
+        facet="public",
         help=_l("Publics (directory/data/publics.csv)."),
     ),
     Field(
@@ -149,7 +150,7 @@ FIELDS: tuple[Field, ...] = (
         "choice",
         choices="availability",
         default="unknown",
-        facet=True,
+        facet="availability",
         document=True,
         help=_l("accepting, waiting_list, full, closed or unknown."),
     ),
@@ -200,7 +201,7 @@ FIELDS: tuple[Field, ...] = (
         "choice",
         choices="cost",
         default="unknown",
-        facet=True,
+        facet="cost",
         document=True,
         help=_l("free, reduced, paid or unknown."),
     ),
@@ -211,7 +212,7 @@ FIELDS: tuple[Field, ...] = (
         "choice",
         choices="access",
         default="unknown",
-        facet=True,
+        facet="access",
         document=True,
         help=_l("unconditional (walk in), appointment, registration, referral (referral needed) or unknown."),
     ),
@@ -228,7 +229,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Languages spoken"),
         "languages",
         choices="language",
-        facet=True,
+        facet="language",
         help=_l("Languages spoken, ISO 639-1 codes (fr|nl|ar)."),
     ),
     _pair("street", _l("Street"), owner="location", help=_l("Street.")),
@@ -267,7 +268,7 @@ FIELDS: tuple[Field, ...] = (
         owner="location",
         choices="wheelchair",
         default="unknown",
-        facet=True,
+        facet="wheelchair",
         document=True,
         help=_l("yes, limited, no or unknown."),
     ),

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from directory import fields
 from directory.extensions import db
 from directory.geo.tagging import point_in_region, tag_location
 from directory.i18n import N_
@@ -188,40 +190,39 @@ def clean_record(
         found = geocoding.locate(record, report)
         if found is not None:
             lat, lon, precision = found.lat, found.lon, found.precision
+    service = _cleaned(row, "service") | {"opening_hours": hours}
+    service |= {"hours_note_fr": hours_note_fr, "hours_note_nl": hours_note_nl}
+    location = _cleaned(row, "location") | {"lat": lat, "lon": lon, "geocode_precision": precision}
     return {
-        "service": {
-            "name_fr": r.name_fr.strip(),
-            "name_nl": r.name_nl.strip(),
-            "description_fr": r.description_fr.strip(),
-            "description_nl": r.description_nl.strip(),
-            "email": row.optional("email", v.clean_email, r.email.strip()),
-            "website": row.optional("website", v.clean_url, r.website.strip()),
-            "opening_hours": hours,
-            "hours_note_fr": hours_note_fr,
-            "hours_note_nl": hours_note_nl,
-            "cost": row.optional("cost", lambda x: v.clean_choice("cost", x), r.cost, "unknown"),
-            "access": row.optional("access", lambda x: v.clean_choice("access", x), r.access, "unknown"),
-            "documents_fr": r.documents_fr.strip(),
-            "documents_nl": r.documents_nl.strip(),
-            "languages": row.optional("languages", v.clean_languages, r.languages, []),
-        },
-        "location": {
-            "street_fr": r.street_fr.strip(),
-            "street_nl": r.street_nl.strip(),
-            "house_number": r.house_number.strip(),
-            "postcode": r.postcode.strip(),
-            "lat": lat,
-            "lon": lon,
-            "geocode_precision": precision,
-            "wheelchair": row.optional(
-                "wheelchair", lambda x: v.clean_choice("wheelchair", x), r.wheelchair, "unknown"
-            ),
-        },
+        "service": service,
+        "location": location,
         "sectors": sectors,
         "publics": publics,
         "phones": phones,
         "organization": (r.organization_fr.strip(), r.organization_nl.strip()),
     }
+
+
+CLEAN = {"email": v.clean_email, "url": v.clean_url, "languages": v.clean_languages, "date": v.clean_date}
+CLEAN |= {"integer": v.clean_days}
+
+
+def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
+    """The record's values of the fields declared for `owner` (texts stripped; invalid values dropped with a
+    warning); coordinates and hours are cleaned by the caller."""
+    values: dict[str, Any] = {}
+    for declared in fields.owned_by(owner):
+        for name in declared.names:
+            raw = getattr(row.record, name)
+            raw = raw.strip() if isinstance(raw, str) else raw
+            if declared.kind in ("text", "area"):
+                values[name] = raw
+            elif declared.kind == "choice":
+                clean = functools.partial(v.clean_choice, declared.choices)
+                values[name] = row.optional(declared.name, clean, raw, declared.default)
+            elif declared.kind in CLEAN:
+                values[name] = row.optional(declared.name, CLEAN[declared.kind], raw, declared.empty)
+    return values
 
 
 def _set(obj: Any, name: str, value: Any) -> bool:
