@@ -81,10 +81,10 @@ def clean_choice(kind: str, raw: str) -> str:
     return value
 
 
-def clean_date(raw: str) -> str:
+def clean_date(raw: str) -> date:
     """An ISO date (YYYY-MM-DD)."""
     try:
-        return date.fromisoformat(raw.strip()).isoformat()
+        return date.fromisoformat(raw.strip())
     except ValueError:
         raise Invalid("Invalid date “%(value)s” (use YYYY-MM-DD).", value=raw) from None
 
