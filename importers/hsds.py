@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from directory.fields import FIELDS
+from directory.fields import FIELDS, owned_by
 from importers.base import Importer, RowError, ServiceRecord
 
 OSM_DAYS = {"MO": "Mo", "TU": "Tu", "WE": "We", "TH": "Th", "FR": "Fr", "SA": "Sa", "SU": "Su"}
 STATUS = {"active": "active", "temporarily closed": "temporarily_closed", "inactive": "inactive", "defunct": "inactive"}
+#: declared fields read from a core property (the French text of a pair)
+CORE = tuple(field for field in owned_by("service") if field.hsds and field.kind != "choice")
 TAXONOMY_LISTS = {"qfq-sectors": "sectors", "qfq-publics": "publics"}
 
 
@@ -56,13 +58,8 @@ def _core(item: dict, location: dict) -> dict[str, Any]:
         if i.get("identifier_scheme") == "BE-BCE_KBO"
     ]
     return {
-        "name_fr": item.get("name"),
-        "description_fr": item.get("description"),
-        "email": item.get("email"),
-        "website": item.get("url"),
+        **{field.record_names[0]: item.get(field.hsds) for field in CORE},
         "status": STATUS.get(str(item.get("status") or "").lower(), ""),
-        "cost_details_fr": item.get("fees_description"),
-        "access_details_fr": item.get("application_process"),
         "documents_fr": "\n".join(d["document"] for d in item.get("required_documents") or [] if d.get("document")),
         "languages": [lang["code"] for lang in item.get("languages") or [] if lang.get("code")],
         "phones": [p["number"] for p in item.get("phones") or [] if p.get("number")],

@@ -66,6 +66,15 @@ def compact(obj: dict[str, Any], *required: str) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k in required or v not in ("", None, [], {})}
 
 
+#: declared service fields carried as they are by a core HSDS property (status is mapped, see HSDS_STATUS)
+CORE = tuple(field for field in fields.owned_by("service") if field.hsds and field.kind != "choice")
+
+
+def _text(obj: Any, field: fields.Field) -> Any:
+    """The value of a field for a one-language HSDS property: the French text, else the Dutch one."""
+    return next((v for v in (getattr(obj, name) for name in field.names) if v), "")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -177,7 +186,7 @@ def service_to_hsds(service: Service) -> dict:
     """One compiled HSDS service object."""
     sid, org = service_uuid(service), _organization(service.organization)
     locations = [_location(location) for location in service.locations]
-    document = service.documents_fr or service.documents_nl
+    document = _text(service, fields.BY_NAME["documents"])
     ours = {"source": service.source, "licence": service.source_licence}
     lists = {name: [t.code for t in getattr(service, name)] for name in TAXONOMIES}
     lists["phones"] = [p.number for p in service.phones]
@@ -185,13 +194,8 @@ def service_to_hsds(service: Service) -> dict:
         {
             "id": sid,
             "organization_id": org["id"],
-            "name": service.name_fr or service.name_nl,
-            "description": service.description_fr or service.description_nl,
-            "url": service.website,
-            "email": service.email,
+            **{field.hsds: _text(service, field) for field in CORE},
             "status": HSDS_STATUS[str(service.status)],
-            "fees_description": service.cost_details_fr or service.cost_details_nl,
-            "application_process": service.access_details_fr or service.access_details_nl,
             "assured_date": service.verified_at.date().isoformat() if service.verified_at else None,
             "organization": org,
             "phones": [
