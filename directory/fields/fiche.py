@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from directory.fields.field import Field, pair
+from directory.fields.field import Field, choice, pair
 
 RECORD_ONLY = {"owner": "record", "editable": False}
 
@@ -63,12 +63,9 @@ FIELDS: tuple[Field, ...] = (
         facet="public",
         help=_l("Publics (directory/data/publics.csv)."),
     ),
-    Field(
+    choice(
         "availability",
         _l("Availability"),
-        "choice",
-        choices="availability",
-        default="unknown",
         facet="availability",
         document=True,
         help=_l("accepting, waiting_list, full, closed or unknown."),
@@ -80,11 +77,9 @@ FIELDS: tuple[Field, ...] = (
         bounds=(0, 3650),
         help=_l("Waiting time in days, with availability waiting_list."),
     ),
-    Field(
+    choice(
         "status",
         _l("Status"),
-        "choice",
-        choices="status",
         default="active",
         hsds="status",
         document=True,
@@ -114,23 +109,17 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     pair("hours_note", _l("Note on hours"), "area", help=_l("Details on the hours (“by appointment on Wednesdays”).")),
-    Field(
+    choice(
         "cost",
         _l("Cost"),
-        "choice",
-        choices="cost",
-        default="unknown",
         facet="cost",
         document=True,
         help=_l("free, reduced, paid or unknown."),
     ),
     pair("cost_details", _l("Cost details"), "area", hsds="fees_description", help=_l("Details on the cost.")),
-    Field(
+    choice(
         "access",
         _l("Access"),
-        "choice",
-        choices="access",
-        default="unknown",
         facet="access",
         document=True,
         help=_l("unconditional (walk in), appointment, registration, referral (referral needed) or unknown."),
@@ -180,13 +169,10 @@ FIELDS: tuple[Field, ...] = (
         bounds=(-180, 180),
         help=_l("WGS84 longitude (e.g. 4.37207)."),
     ),
-    Field(
+    choice(
         "wheelchair",
         _l("Wheelchair access"),
-        "choice",
         owner="location",
-        choices="wheelchair",
-        default="unknown",
         facet="wheelchair",
         document=True,
         help=_l("yes, limited, no or unknown."),
