@@ -6,15 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from directory.fields.field import Field, choice, pair
 
-RECORD_ONLY = {"owner": "record", "editable": False}
-
 FIELDS: tuple[Field, ...] = (
     Field(
         "source_id",
         _l("Identifier"),
         help=_l("Stable identifier of the row in your file (do not change it from one sending to the next)."),
         required=_l("yes"),
-        **RECORD_ONLY,
+        owner="record",
+        editable=False,
     ),
     pair(
         "organisation",

@@ -7,7 +7,7 @@ turns a validated form back into editing values. Invalid input is re-shown as ty
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -86,7 +86,7 @@ class ServiceForm(HoursForm):
         known = [*COMMON_LANGUAGES, *(c for c in values.get("languages") or [] if c not in COMMON_LANGUAGES)]
         self["languages"].choices = [SelectChoice(c, language_name(c, lang)) for c in known]
         for name, model in (("sectors", Sector), ("publics", Public)):
-            rows = db.session.scalars(select(model).order_by(getattr(model, f"name_{lang}")))
+            rows: Iterable[Sector | Public] = db.session.scalars(select(model).order_by(getattr(model, f"name_{lang}")))
             self[name].choices = [SelectChoice(row.code, getattr(row, f"name_{lang}")) for row in rows]
 
     def validate(self, extra_validators: Any = None) -> bool:

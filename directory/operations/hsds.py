@@ -137,7 +137,8 @@ def _location(location: Location) -> dict:
 
 def _organization(org: Organization) -> dict:
     oid = uid("organization", org.source, org.source_id or org.id)
-    identifier = {"id": uid(oid, "BE-BCE_KBO"), "organization_id": oid, "identifier_scheme": "BE-BCE_KBO"}
+    identifier: dict[str, Any] = {"id": uid(oid, "BE-BCE_KBO"), "organization_id": oid}
+    identifier["identifier_scheme"] = "BE-BCE_KBO"
     identifier |= {"identifier_type": "BCE/KBO enterprise number", "identifier": org.bce_number}
     ext = {"name_fr": org.name_fr, "name_nl": org.name_nl, "description_nl": org.description_nl}
     return compact(

@@ -105,7 +105,7 @@ def write_tables(tables: dict[str, list[dict]], folder: Path) -> None:
 
 def read_tables(folder: Path) -> dict[str, list[dict]]:
     """The rows of each table present in `folder` (a missing file is an empty table)."""
-    tables = {}
+    tables: dict[str, list[dict]] = {}
     for table in TABLES:
         path = folder / f"{table}.csv"
         if not path.exists():
