@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> None:
     from directory import create_app
     from directory.operations.hsds import export_services
-    from directory.operations.hsds_tabular import TABLES, flatten, read_tables, write_tables
+    from importers.hsds_tabular import TABLES, flatten, read_tables, write_tables
     from tests.hsds_schema import errors, tabular_errors
 
     with create_app().app_context():

@@ -1,5 +1,5 @@
 """Open Referral HSDS 3.0: JSON (a list of compiled service objects, or {"contents": [...]} as the API pages it),
-or the tabular form (a folder of CSV files, see directory/operations/hsds_tabular.py).
+or the tabular form (a folder of CSV files, see importers/hsds_tabular.py).
 
 Reads the core properties of any HSDS file, and our extension `x_qfq` when present (every declared field of a
 fiche in both languages, see docs/hsds.md), so that our own export imports back unchanged. Without the extension,
@@ -16,12 +16,13 @@ from typing import Any
 
 from directory.fields import FIELDS, owned_by
 from importers.base import Importer, RowError, ServiceRecord
+from importers.hsds_tabular import TAXONOMIES
 
 OSM_DAYS = {"MO": "Mo", "TU": "Tu", "WE": "We", "TH": "Th", "FR": "Fr", "SA": "Sa", "SU": "Su"}
 STATUS = {"active": "active", "temporarily closed": "temporarily_closed", "inactive": "inactive", "defunct": "inactive"}
 #: declared fields read from a core property (the French text of a pair)
 CORE = tuple(field for field in owned_by("service") if field.hsds and field.kind != "choice")
-TAXONOMY_LISTS = {"qfq-sectors": "sectors", "qfq-publics": "publics"}
+TAXONOMY_LISTS = {taxonomy: name for name, (taxonomy, _, _) in TAXONOMIES.items()}
 
 
 def hours_from_schedules(schedules: list[dict]) -> str:
@@ -110,7 +111,7 @@ class HsdsImporter(Importer):
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
         """`path` is a JSON file, or a folder of HSDS tabular CSV files (services.csv, organizations.csv, …)."""
         if path.is_dir():
-            from directory.operations.hsds_tabular import compile_tables, read_tables
+            from importers.hsds_tabular import compile_tables, read_tables
 
             for number, item in enumerate(compile_tables(read_tables(path)), start=1):
                 yield record_from_service(item, number)

@@ -11,7 +11,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from directory.config import REPO_ROOT
-from directory.operations.hsds_tabular import typed
+from importers.hsds_tabular import typed
 
 SCHEMAS = REPO_ROOT.parent / "shared" / "hsds-3.0"
 

@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from directory import create_app, fields
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.editing import current_values
 from directory.operations.hsds import export_services
-from directory.operations.hsds_tabular import compile_tables, flatten, read_tables, write_tables
-from directory.operations.importing import run_import
 from importers.hsds import HsdsImporter, hours_from_schedules
+from importers.hsds_tabular import compile_tables, flatten, read_tables, write_tables
 from importers.template import TemplateImporter
 from tests.conftest import _config
 from tests.hsds_schema import errors, tabular_errors

@@ -24,16 +24,11 @@ from directory.extensions import db
 from directory.models import Location, Organization, Service
 from directory.models.services import whole_service
 from directory.operations.hours import week_schedule
+from importers.hsds_tabular import EXTENSION, TAXONOMIES, compact
 
 NAMESPACE = uuid.UUID("5b0c2a1e-8f0d-5d6e-9a57-7166663f7101")  # fixed forever: ids derive from it
-EXTENSION = "x_qfq"
 HSDS_STATUS = {"active": "active", "temporarily_closed": "temporarily closed", "inactive": "inactive"}
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-#: our vocabularies as HSDS taxonomies: list field → (taxonomy name, attribute link_type, description)
-TAXONOMIES = {
-    "sectors": ("qfq-sectors", "sector", "Qui fait quoi / Wie doet wat: sectors and service types"),
-    "publics": ("qfq-publics", "audience", "Qui fait quoi / Wie doet wat: publics (target groups)"),
-}
 
 
 def uid(*parts: object) -> str:
@@ -59,11 +54,6 @@ def external_id(service: Service) -> str:
 def service_uuid(service: Service) -> str:
     ours = external_id(service)
     return ours if is_uuid(ours) else uid("service", ours)
-
-
-def compact(obj: dict[str, Any], *required: str) -> dict[str, Any]:
-    """`obj` without empty values ("", None, [], {}), except the `required` properties."""
-    return {k: v for k, v in obj.items() if k in required or v not in ("", None, [], {})}
 
 
 #: declared service fields carried as they are by a core HSDS property (status is mapped, see HSDS_STATUS)

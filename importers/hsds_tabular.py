@@ -14,9 +14,19 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from directory.operations.hsds import EXTENSION, TAXONOMIES, compact
+EXTENSION = X = "x_qfq"  # our extension object (docs/hsds.md)
+#: our vocabularies as HSDS taxonomies: list field → (taxonomy name, attribute link_type, description)
+TAXONOMIES = {
+    "sectors": ("qfq-sectors", "sector", "Qui fait quoi / Wie doet wat: sectors and service types"),
+    "publics": ("qfq-publics", "audience", "Qui fait quoi / Wie doet wat: publics (target groups)"),
+}
 
-X = EXTENSION
+
+def compact(obj: dict[str, Any], *required: str) -> dict[str, Any]:
+    """`obj` without empty values ("", None, [], {}), except the `required` properties."""
+    return {k: v for k, v in obj.items() if k in required or v not in ("", None, [], {})}
+
+
 #: file stem → columns
 TABLES: dict[str, tuple[str, ...]] = {
     "organizations": ("id", "name", "description", "email", "website", X),
