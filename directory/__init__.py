@@ -27,17 +27,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import account_cli, cli, i18n, models, schema, search, templating, web  # noqa: F401 (models)
+    from directory import account_cli, cli, i18n, models, observability, schema, search, templating, web  # noqa: F401
+    from directory.backup import backup_command, restore_command
+    from directory.doctor import doctor
     from directory.extensions import babel, csrf, db
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
     from directory.operations import mail
-    from directory.search import sync
+    from directory.search import retry, sync
     from directory.search.cli import meili
     from directory.search.cli import search as search_group
-    from directory.views import api, auth, easy, edit, errors, maps, moderation, printing, public, reports
+    from directory.views import api, auth, easy, edit, errors, health, maps, moderation, printing, public, reports
 
-    # Extensions, and the side effects that follow a commit
+    # Logs with request ids, extensions, and the side effects that follow a commit
+    observability.init_app(app)
     db.init_app(app)
     babel.init_app(
         app,
@@ -49,18 +52,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)  # the Meilisearch client, app.extensions["meili"]
     sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit
     mail.init_app(app)  # session listener: queued mail delivered after commit
+    retry.init_app(app)  # a thread that pushes the outbox again after Meilisearch was down
 
     # Pages: the /fr|/nl prefix and security headers, the blueprints, the template globals
     web.init_app(app)
     for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp):
+    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
 
     # `flask` commands
     for command in (geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
         app.cli.add_command(command)
-    for command in (cli.i18n, cli.setup, cli.serve, *account_cli.COMMANDS):
+    for command in (cli.i18n, cli.setup, cli.serve, doctor, backup_command, restore_command, *account_cli.COMMANDS):
         app.cli.add_command(command)
     return app

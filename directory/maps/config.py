@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from directory.maps.builder import MapDocument
 
@@ -18,5 +19,8 @@ def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
         "bounds": doc.bounds,
         "popup_url": url_for("maps.popup", doc_id="__ID__"),
         "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
+        "orientation_url": url_for("maps.orientation"),
+        "attribution": _("Map data © OpenStreetMap contributors"),
+        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "map": _("Map")},
         **extra,
     }

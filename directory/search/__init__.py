@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from directory.search.client import MeiliClient
+from directory.search.client import MeiliClient, MeiliError
 
 SERVICES_INDEX = "services"
 
@@ -21,7 +21,10 @@ def init_app(app: Flask) -> None:
         if not app.config["MEILI_MASTER_KEY"]:
             app.config["MEILI_MASTER_KEY"] = master_key_for(Path(app.instance_path))
     app.extensions["meili"] = MeiliClient(
-        app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
+        app.config["MEILI_URL"],
+        app.config["MEILI_MASTER_KEY"],
+        app.config["MEILI_TIMEOUT"],
+        app.config["MEILI_SEARCH_TIMEOUT"],
     )
 
 
@@ -35,6 +38,26 @@ def index_name(base: str = SERVICES_INDEX) -> str:
     return f"{current_app.config['MEILI_INDEX_PREFIX']}{base}"
 
 
-def get_document(doc_id: str) -> dict:
-    """One document of the live index (a service at a location); MeiliError with status 404 when unknown."""
-    return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
+def server_version() -> str:
+    """The Meilisearch server's version; MeiliError when it does not answer."""
+    return str(get_client().request("GET", "/version")["pkgVersion"])
+
+
+def live_index_exists() -> bool:
+    """True when the live index exists; MeiliError when Meilisearch does not answer."""
+    return get_client().index_exists(index_name())
+
+
+def ping_index() -> None:
+    """Ask Meilisearch for the live index; MeiliError when it is missing or Meilisearch does not answer."""
+    get_client().request("GET", f"/indexes/{index_name()}")
+
+
+def get_document(doc_id: str) -> dict | None:
+    """One document of the live index (a service at a location), None when there is none with this id."""
+    try:
+        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
+    except MeiliError as exc:
+        if exc.code == "document_not_found":
+            return None
+        raise

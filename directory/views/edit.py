@@ -8,29 +8,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
 
 from directory.extensions import db
+from directory.forms import AvailabilityForm, EmptyForm, form_values, service_form
 from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations import accounts, editing, freshness, moderation, revisions
 from directory.security import current_user, editable_service_or_404, login_required
-from directory.views.auth import EmptyForm
-from directory.views.edit_form import enum_choices, form_values, service_form
 
 bp = Blueprint("edit", __name__, url_prefix="/<lang_code>/edit")
-
-
-class AvailabilityForm(FlaskForm):
-    availability = SelectField(_l("Availability"), choices=enum_choices("availability"))
-    availability_delay_days = IntegerField(
-        _l("Indicative waiting time (days)"), validators=[Optional(), NumberRange(min=0, max=3650)]
-    )
 
 
 @bp.get("/")
@@ -44,7 +32,7 @@ def dashboard() -> str:
     if not user.is_moderator:
         query = query.where(Service.organization_id.in_(accounts.organization_ids(user)))
     elif not q:
-        query = query.where(False)
+        query = query.where(false())
     if q:
         like = f"%{q}%"
         query = query.where(
@@ -137,11 +125,13 @@ def availability(service_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("The availability was not saved: check the waiting time."))
         return redirect(url_for("edit.dashboard"))
+    user = current_user()
+    assert user is not None  # login_required
     moderation.set_availability(
         fiche,
-        current_user(),
-        form.availability.data,
-        form.availability_delay_days.data,  # type: ignore[arg-type]
+        user,
+        form["availability"].data,
+        form["availability_delay_days"].data,
     )
     db.session.commit()
     flash(_("Availability saved."))

@@ -20,14 +20,16 @@ from directory.maps.boundaries import LEVELS, feature_collection
 from directory.maps.builder import build_map
 from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
+from directory.maps.orientation import nearest_stops, orientation_geojson
 from directory.maps.points import map_points
-from directory.search import get_document
+from directory.search import fallback, get_document
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
 from directory.web import query_args
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
+bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
@@ -130,10 +132,9 @@ def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    try:
-        hit = get_document(doc_id)
-    except MeiliError as exc:
-        abort(404 if exc.status == 404 else 503)
+    hit = fallback.degrade(lambda: get_document(doc_id), lambda: fallback.document(doc_id))
+    if hit is None:
+        abort(404)
     return render_template("map/_popup.html", hit=hit)
 
 
@@ -143,3 +144,9 @@ def boundaries(level: str) -> Response:
     if level not in LEVELS:
         abort(404)
     return compressed_json(feature_collection(level, get_locale()), 86400, public=True)
+
+
+@bp.get("/map/orientation.json")
+def orientation() -> Response:
+    """Parks, water, metro/tram/train lines with their numbers, and named stops (names in the page language)."""
+    return compressed_json(orientation_geojson(get_locale()), 86400, public=True)
