@@ -24,10 +24,13 @@ class _Row:
 
     def __init__(self, record: ServiceRecord, report: ImportReport):
         self.record, self.report, self.rejected = record, report, False
+        self.refused: set[str] = set()  # fields with an error already: one error per field is enough
 
     def issue(self, level: str, field_name: str, exc: v.Invalid) -> None:
         self.report.add(self.record.line, level, field_name, exc.reason, exc.params)
         self.rejected = self.rejected or level == "error"
+        if level == "error":
+            self.refused.add(field_name)
 
     def optional(self, field_name: str, fn: Callable[[Any], Any], raw: Any, default: Any = "") -> Any:
         """Clean a value; an invalid one is dropped with a warning."""
@@ -107,7 +110,7 @@ LIMITED = {
 def _check_lengths(row: _Row, r: ServiceRecord) -> None:
     for name, column in LIMITED.items():
         value, limit = getattr(r, name).strip(), column.type.length
-        if limit and len(value) > limit:
+        if limit and len(value) > limit and name not in row.refused:
             too_long = v.Invalid(
                 "Too long: %(length)s characters, at most %(max)s fit. Shorten it; nothing was cut.",
                 length=len(value),
