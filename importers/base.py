@@ -63,12 +63,14 @@ class ServiceRecord:
 
 @dataclass
 class RowError:
-    """A row the parser could not read at all. `reason` is an English msgid with %(name)s parameters."""
+    """A row the parser could not read at all (`level` "error": rejected), or a value it could not read
+    ("warning": the row goes on without it). `reason` is an English msgid with %(name)s parameters."""
 
     line: int
     field: str
     reason: str
     params: dict = field(default_factory=dict)
+    level: str = "error"
 
 
 class Importer:

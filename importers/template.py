@@ -95,15 +95,25 @@ class TemplateImporter(Importer):
     suffixes = (".csv", ".xlsx")
 
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
-        rows = self._xlsx_rows(path) if path.suffix.lower() == ".xlsx" else self._csv_rows(path)
-        header = [h.strip().lower() for h in next(rows, [])]
+        xlsx = path.suffix.lower() == ".xlsx"
+        rows = self._xlsx_rows(path) if xlsx else ((values, []) for values in self._csv_rows(path))
+        header = [h.strip().lower() for h in next(rows, ([], []))[0]]
         errors = _header_errors(header)
         yield from errors
         if any(e.reason.startswith("Missing column") for e in errors):
             return
-        for line, values in enumerate(rows, start=2):
-            if not any(v.strip() for v in values):
+        for line, (values, unsaved) in enumerate(rows, start=2):
+            if not any(v.strip() for v in values) and not unsaved:
                 continue
+            for index in unsaved:
+                column = header[index] if index < len(header) else str(index + 1)
+                yield RowError(
+                    line,
+                    column,
+                    "This cell holds a formula whose result was never saved: its value is left empty. Open the "
+                    "file in a spreadsheet program and save it, or type the value.",
+                    level="warning",
+                )
             yield record_from_row(dict(zip(header, values, strict=False)), line)
 
     @staticmethod
@@ -118,12 +128,26 @@ class TemplateImporter(Importer):
             yield from csv.reader(fh, dialect)
 
     @staticmethod
-    def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    def _xlsx_rows(path: Path) -> Iterator[tuple[list[str], list[int]]]:
+        """(values, columns of formula cells without a saved result) per row. A formula's value is the result
+        the spreadsheet program saved with it; a file written by a script may have none."""
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield ["" if v is None else str(v) for v in row]
+            rows = zip(
+                values.worksheets[0].iter_rows(values_only=True),
+                formulas.worksheets[0].iter_rows(values_only=True),
+                strict=False,
+            )
+            for saved, written in rows:
+                unsaved = [
+                    i
+                    for i, (value, formula) in enumerate(zip(saved, written, strict=False))
+                    if value is None and isinstance(formula, str) and formula.startswith("=")
+                ]
+                yield ["" if v is None else str(v) for v in saved], unsaved
         finally:
-            workbook.close()
+            values.close()
+            formulas.close()

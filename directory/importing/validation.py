@@ -14,7 +14,7 @@ from directory.geo.tagging import point_in_region
 from directory.importing.locating import Geocoding
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
-from directory.models import PostalCode
+from directory.models import Location, Organization, PostalCode, Service
 from directory.operations import validation as v
 from importers.base import ServiceRecord
 
@@ -86,6 +86,36 @@ def _check_place(row: _Row, r: ServiceRecord) -> None:
         )
 
 
+# Record fields stored in a column of limited length: a longer value is reported, never cut (SQLite would keep
+# it whole, PostgreSQL would refuse the whole batch).
+LIMITED = {
+    "source_id": Service.source_id,
+    "name_fr": Service.name_fr,
+    "name_nl": Service.name_nl,
+    "organization_fr": Organization.name_fr,
+    "organization_nl": Organization.name_nl,
+    "bce_number": Organization.bce_number,
+    "email": Service.email,
+    "website": Service.website,
+    "street_fr": Location.street_fr,
+    "street_nl": Location.street_nl,
+    "house_number": Location.house_number,
+    "postcode": Location.postcode,
+}
+
+
+def _check_lengths(row: _Row, r: ServiceRecord) -> None:
+    for name, column in LIMITED.items():
+        value, limit = getattr(r, name).strip(), column.type.length
+        if limit and len(value) > limit:
+            too_long = v.Invalid(
+                "Too long: %(length)s characters, at most %(max)s fit. Shorten it; nothing was cut.",
+                length=len(value),
+                max=limit,
+            )
+            row.issue("error", name, too_long)
+
+
 def clean_record(
     record: ServiceRecord, report: ImportReport, vocab: Vocabulary, geocoding: Geocoding | None = None
 ) -> CleanRecord | None:
@@ -95,6 +125,7 @@ def clean_record(
     if not (r.name_fr.strip() or r.name_nl.strip()):
         row.issue("error", "name", v.Invalid("Missing name (name_fr or name_nl)."))
     _check_place(row, r)
+    _check_lengths(row, r)
     sectors: list[str] = []
     try:
         sectors = v.match_codes(r.sectors, vocab.sector_terms, "sector")
