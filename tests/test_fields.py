@@ -10,6 +10,7 @@ from flask import Flask
 
 from directory import fields
 from directory.forms import ServiceForm
+from directory.importing.validation import LIMITED
 from directory.models import Location, Organization, Service
 from directory.operations import editing
 from directory.search.settings import FACETS
@@ -37,6 +38,14 @@ def test_every_declared_field_has_a_column_a_record_attribute_and_a_form_field()
         if field.owner in ("service", "location"):
             assert all(hasattr(models[field.owner], name) for name in field.names), field.name
     assert {f.facet for f in fields.FIELDS if f.facet} <= set(FACETS)
+
+
+def test_declared_lengths_are_the_column_lengths() -> None:
+    """The form refuses what the database could not hold, and the import checks the same lengths."""
+    assert set(LIMITED) == {n for f in fields.FIELDS if f.kind in ("text", "email", "url") for n in f.record_names}
+    for name, column in LIMITED.items():
+        field = next(f for f in fields.FIELDS if name in f.record_names)
+        assert field.max_length == column.type.length, name
 
 
 def test_a_template_row_fills_every_record_attribute() -> None:
