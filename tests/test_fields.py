@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from directory import fields
 from directory.forms import ServiceForm
@@ -16,6 +17,7 @@ from directory.operations import editing
 from directory.search.settings import FACETS
 from importers.base import ServiceRecord
 from importers.template import COLUMNS, documentation_table, record_from_row
+from tests.account_helpers import Team, sign_in
 
 DOC = Path(__file__).parent.parent / "docs" / "import-template.md"
 
@@ -63,3 +65,9 @@ def test_labels_of_a_pair_name_the_language(app: Flask) -> None:
         with force_locale("nl"):
             assert fields.label("location.accessibility_note_nl") == "Opmerking over toegankelijkheid (Nederlands)"
             assert fields.label("phones") == "Telefoonnummers"
+
+
+def test_the_edit_page_shows_every_editable_field(client: FlaskClient, team: Team) -> None:
+    page = sign_in(client, team.editor).get(f"/fr/edit/services/{team.own}").data.decode()
+    missing = [n for f in fields.EDITABLE if f.kind != "hours" for n in f.names if f'name="{n}"' not in page]
+    assert missing == [], "templates/edit/form.html does not show these declared fields"
