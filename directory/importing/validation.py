@@ -89,21 +89,14 @@ def _check_place(row: _Row, r: ServiceRecord) -> None:
         )
 
 
-# Record fields stored in a column of limited length: a longer value is reported, never cut (SQLite would keep
-# it whole, PostgreSQL would refuse the whole batch).
+# Record fields stored in a column of limited length (the declared text fields): a longer value is reported, never
+# cut (SQLite would keep it whole, PostgreSQL would refuse the whole batch).
+MODELS: dict[str, type] = {"service": Service, "location": Location, "organization": Organization}
 LIMITED = {
-    "source_id": Service.source_id,
-    "name_fr": Service.name_fr,
-    "name_nl": Service.name_nl,
-    "organization_fr": Organization.name_fr,
-    "organization_nl": Organization.name_nl,
-    "bce_number": Organization.bce_number,
-    "email": Service.email,
-    "website": Service.website,
-    "street_fr": Location.street_fr,
-    "street_nl": Location.street_nl,
-    "house_number": Location.house_number,
-    "postcode": Location.postcode,
+    record_name: getattr(MODELS.get(field.owner, Service), name)
+    for field in fields.FIELDS
+    if field.kind in ("text", "email", "url")
+    for name, record_name in zip(field.names, field.record_names, strict=True)
 }
 
 
