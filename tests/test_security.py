@@ -15,6 +15,7 @@ from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
 from directory.models.moderation import ChangeRequest, ProblemReport
+from directory.models.selfserve import Claim
 from directory.operations import revisions
 from tests.account_helpers import (
     Team,
@@ -30,7 +31,7 @@ from tests.account_helpers import (
 
 
 class Route(NamedTuple):
-    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user} (ids)."""
+    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user}, {claim}."""
 
     endpoint: str
     method: str
@@ -59,6 +60,9 @@ MODERATOR = [
     Route("moderation.report", "POST", "/fr/moderation/reports/{report}"),
     Route("moderation.restore", "POST", "/fr/moderation/services/{other}/revisions/0/restore"),
     Route("moderation.stale", "GET", "/fr/moderation/stale"),
+    Route("selfserve_review.claim_list", "GET", "/fr/moderation/claims"),
+    Route("selfserve_review.claim", "GET", "/fr/moderation/claims/{claim}"),
+    Route("selfserve_review.claim", "POST", "/fr/moderation/claims/{claim}", {"action": "grant"}),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -86,6 +90,9 @@ PUBLIC_ENDPOINTS = {
     "auth.outbox",  # 404 unless DEBUG or TESTING (test_auth)
     "edit.verify_link",  # signed one-click "still correct" link (test_freshness)
     "reports.report",  # anyone reports a problem (test_moderation)
+    "selfserve.for_services",  # how a service gets access (test_claims)
+    "selfserve.claim",  # anyone says "this is my organisation"; rate limit, honeypot (test_claims)
+    "selfserve.claim_confirm",  # the e-mailed single-use link is the credential (test_claims)
 }
 
 
@@ -103,10 +110,12 @@ def scene(app: Flask) -> Scene:
         colleague = make_user("colleague@example.org", organizations=(other.organization,))
         draft = ChangeRequest(service_id=team.other, author_id=colleague.id, changes={"name_nl": "Zuid"}, base={})
         report = ProblemReport(service_id=team.other, category="hours", message="Closed on Mondays")
-        db.session.add_all([draft, report])
+        claim = Claim(service_id=team.other, organization_id=other.organization_id, name="Eve", email="eve@example.org")
+        db.session.add_all([draft, report, claim])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
+        ids["claim"] = claim.id
     return Scene(team, ids)
 
 
@@ -228,6 +237,7 @@ def test_a_post_without_csrf_token_is_refused(app: Flask, csrf_client: FlaskClie
     [
         ("/fr/account/sign-in", {"email": "ana@example.org"}),
         ("/fr/services/{own}/report", {"category": "hours", "message": "Fermé le lundi"}),
+        ("/fr/services/{own}/claim", {"name": "Eve", "role": "x", "email": "eve@example.org"}),
         ("/fr/account/sign-out", {}),
     ],
 )
@@ -239,6 +249,7 @@ def test_public_forms_need_a_csrf_token_too(app: Flask, csrf_client: FlaskClient
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProblemReport)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
 
 
 # --- Session cookie, headers ------------------------------------------------------------------------------------

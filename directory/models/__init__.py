@@ -6,6 +6,7 @@ from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401
 from directory.models.outbox import SearchOutbox
+from directory.models.selfserve import Claim, ServiceProposal  # noqa: F401
 from directory.models.services import (
     AccessCondition,
     Accessibility,

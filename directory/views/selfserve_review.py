@@ -1,0 +1,59 @@
+"""Moderators' side of self-service: claims on fiches and proposed new services, with their evidence."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from directory.extensions import db
+from directory.models.selfserve import Claim, RequestStatus
+from directory.operations import claims
+from directory.security import current_user, moderator_required
+from directory.views.auth import EmptyForm
+
+bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
+
+
+@bp.get("/claims")
+@moderator_required
+def claim_list() -> str:
+    return render_template("selfserve/claims.html", claims=claims.pending())
+
+
+@bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
+@moderator_required
+def claim(claim_id: int) -> str | Response:
+    """One claim with its evidence; POST action=grant|refuse (a refusal needs a comment)."""
+    found = db.session.get(Claim, claim_id)
+    if found is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        action, comment = request.form.get("action", ""), request.form.get("comment", "")[:2000]
+        moderator = current_user()
+        assert moderator is not None
+        try:
+            if action == "grant":
+                claims.grant(found, moderator)
+            elif action == "refuse":
+                claims.refuse(found, moderator, comment)
+            else:
+                abort(400)
+        except ValueError:
+            decided = found.status in (RequestStatus.GRANTED, RequestStatus.REFUSED)
+            flash(_("This request was already decided.") if decided else _("Explain to the person why it is refused."))
+            return redirect(url_for("selfserve_review.claim", claim_id=found.id))
+        db.session.commit()
+        granted = action == "grant"
+        flash(
+            _("Access granted; the person was told by e-mail.") if granted else _("Refused; the person was told why.")
+        )
+        return redirect(url_for("selfserve_review.claim_list"))
+    return render_template(
+        "selfserve/claim_review.html",
+        claim=found,
+        form=form,
+        editors=claims.editors(found.organization_id),
+        match=claims.proof(found.service, found.email),
+    )
