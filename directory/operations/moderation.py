@@ -180,11 +180,19 @@ def report_problem(service: Service, category: str, message: str, email: str, la
     return report
 
 
-def close_report(report: ProblemReport, moderator: User, status: ReportStatus) -> None:
+def close_report(report: ProblemReport, moderator: User, status: ReportStatus, note: str = "") -> None:
+    """Resolve or dismiss a report; a reporter who left an e-mail is told the outcome and `note` in their language."""
     if not moderator.is_moderator:
         raise PermissionError("moderators only")
     report.status, report.handled_by_id, report.handled_at = status, moderator.id, utcnow()
     audit("report_" + str(status), moderator, report, details={"service": report.service_id})
+    if report.email:
+        from flask import url_for
+
+        link = url_for("public.service", lang_code=report.lang, service_id=report.service_id, _external=True)
+        subject = N_("Your report: corrected") if status == ReportStatus.RESOLVED else N_("Your report was checked")
+        template = "moderation/mail_report_outcome.txt"
+        mail.send_template(report.email, report.lang, template, subject, report=report, note=note.strip(), link=link)
     db.session.flush()
 
 
