@@ -15,7 +15,7 @@ from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
 from directory.models.moderation import ChangeRequest, ProblemReport
-from directory.models.selfserve import Claim
+from directory.models.selfserve import Claim, ServiceProposal
 from directory.operations import revisions
 from tests.account_helpers import (
     Team,
@@ -31,7 +31,8 @@ from tests.account_helpers import (
 
 
 class Route(NamedTuple):
-    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user}, {claim}."""
+    """A protected route: `path` and `data` may name {own}, {other} (fiches) and the ids {draft}, {report}, {user},
+    {claim}, {proposal}."""
 
     endpoint: str
     method: str
@@ -63,6 +64,9 @@ MODERATOR = [
     Route("selfserve_review.claim_list", "GET", "/fr/moderation/claims"),
     Route("selfserve_review.claim", "GET", "/fr/moderation/claims/{claim}"),
     Route("selfserve_review.claim", "POST", "/fr/moderation/claims/{claim}", {"action": "grant"}),
+    Route("selfserve_review.proposal_list", "GET", "/fr/moderation/proposals"),
+    Route("selfserve_review.proposal", "GET", "/fr/moderation/proposals/{proposal}"),
+    Route("selfserve_review.proposal", "POST", "/fr/moderation/proposals/{proposal}", {"action": "publish"}),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -93,6 +97,8 @@ PUBLIC_ENDPOINTS = {
     "selfserve.for_services",  # how a service gets access (test_claims)
     "selfserve.claim",  # anyone says "this is my organisation"; rate limit, honeypot (test_claims)
     "selfserve.claim_confirm",  # the e-mailed single-use link is the credential (test_claims)
+    "propose.form",  # anyone proposes a new service; rate limit, honeypot (test_propose)
+    "propose.similar",  # duplicate hints while typing: public fiches only, rate-limited (test_propose)
 }
 
 
@@ -111,11 +117,12 @@ def scene(app: Flask) -> Scene:
         draft = ChangeRequest(service_id=team.other, author_id=colleague.id, changes={"name_nl": "Zuid"}, base={})
         report = ProblemReport(service_id=team.other, category="hours", message="Closed on Mondays")
         claim = Claim(service_id=team.other, organization_id=other.organization_id, name="Eve", email="eve@example.org")
-        db.session.add_all([draft, report, claim])
+        proposal = ServiceProposal(values={"name_fr": "Nouveau"}, proposer_email="eve@example.org")
+        db.session.add_all([draft, report, claim, proposal])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
-        ids["claim"] = claim.id
+        ids |= {"claim": claim.id, "proposal": proposal.id}
     return Scene(team, ids)
 
 

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
-from directory.models.selfserve import Claim, RequestStatus
-from directory.operations import claims
+from directory.models.selfserve import Claim, RequestStatus, ServiceProposal
+from directory.operations import claims, proposals, revisions
 from directory.security import current_user, moderator_required
 from directory.views.auth import EmptyForm
 
@@ -56,4 +56,53 @@ def claim(claim_id: int) -> str | Response:
         form=form,
         editors=claims.editors(found.organization_id),
         match=claims.proof(found.service, found.email),
+    )
+
+
+@bp.get("/proposals")
+@moderator_required
+def proposal_list() -> str:
+    return render_template("selfserve/proposals.html", proposals=proposals.pending())
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@moderator_required
+def proposal(proposal_id: int) -> str | Response:
+    """A proposed service with the fiches it may duplicate; POST action=publish|refuse (a refusal needs a comment)."""
+    found = db.session.get(ServiceProposal, proposal_id)
+    if found is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        action, comment = request.form.get("action", ""), request.form.get("comment", "")[:2000]
+        moderator = current_user()
+        assert moderator is not None
+        try:
+            if action == "publish":
+                service = proposals.publish(found, moderator)
+            elif action == "refuse":
+                proposals.refuse(found, moderator, comment)
+            else:
+                abort(400)
+        except ValueError:
+            decided = found.status != RequestStatus.PENDING
+            flash(_("This request was already decided.") if decided else _("Explain to the person why it is refused."))
+            return redirect(url_for("selfserve_review.proposal", proposal_id=found.id))
+        db.session.commit()
+        if action == "publish":
+            flash(_("Published."))
+            return redirect(url_for("public.service", service_id=service.id))
+        flash(_("Refused; the person was told why."))
+        return redirect(url_for("selfserve_review.proposal_list"))
+    values = found.values
+    names = " ".join(v for v in (values.get("name_fr"), values.get("name_nl")) if v)
+    matches = proposals.similar(
+        names, values.get("location.postcode", ""), values.get("phones"), values.get("website", "")
+    )
+    return render_template(
+        "selfserve/proposal_review.html",
+        proposal=found,
+        form=form,
+        diff=revisions.diff({}, found.values),
+        matches=[m for m in matches if m.service.id != found.service_id],
     )
