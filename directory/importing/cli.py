@@ -27,7 +27,7 @@ def import_command(
     format_name: str, path: Path, source: str | None, dry_run: bool, report_path: Path | None, lang: str
 ) -> None:
     """Import FILE in FORMAT into the directory. Exit code 1 when rows were rejected."""
-    from directory.operations.importing import run_import
+    from directory.importing.run import run_import
     from importers import REGISTRY
 
     if format_name not in REGISTRY:
