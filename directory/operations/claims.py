@@ -26,7 +26,7 @@ from directory.models.base import utcnow
 from directory.models.selfserve import Claim, RequestStatus
 from directory.operations import accounts, mail
 from directory.operations.accounts import as_utc, audit, hash_token, normalize_email
-from directory.operations.dedupe import host
+from directory.text import host
 
 # Domains anyone can get an address at: they prove nothing about an organisation.
 PUBLIC_MAIL_DOMAINS = frozenset(

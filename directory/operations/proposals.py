@@ -23,8 +23,8 @@ from directory.models.base import utcnow
 from directory.models.selfserve import RequestStatus, ServiceProposal
 from directory.operations import mail
 from directory.operations.accounts import audit
-from directory.operations.dedupe import host, normalize
 from directory.operations.phones import normalize_phone
+from directory.text import host, normalize
 
 SIMILAR_NAME_AT = 75  # token-set ratio of accent-free names
 SUBJECTS = {
