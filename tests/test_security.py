@@ -67,6 +67,7 @@ MODERATOR = [
     Route("selfserve_review.proposal_list", "GET", "/fr/moderation/proposals"),
     Route("selfserve_review.proposal", "GET", "/fr/moderation/proposals/{proposal}"),
     Route("selfserve_review.proposal", "POST", "/fr/moderation/proposals/{proposal}", {"action": "publish"}),
+    Route("selfserve_review.completeness_view", "GET", "/fr/moderation/completeness"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [

@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
+from directory.models import Bassin
 from directory.models.selfserve import Claim, RequestStatus, ServiceProposal
-from directory.operations import claims, proposals, revisions
+from directory.operations import claims, completeness, proposals, revisions
 from directory.security import current_user, moderator_required
 from directory.views.auth import EmptyForm
 
 bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
+bp.add_app_template_global(completeness.of, "completeness")
 
 
 @bp.get("/claims")
@@ -105,4 +107,23 @@ def proposal(proposal_id: int) -> str | Response:
         form=form,
         diff=revisions.diff({}, found.values),
         matches=[m for m in matches if m.service.id != found.service_id],
+    )
+
+
+@bp.get("/completeness")
+@moderator_required
+def completeness_view() -> str:
+    """Completeness per bassin; ?bassin=CODE lists that bassin's fiches, least complete first ("none" = no bassin)."""
+    code = request.args.get("bassin")
+    bassin = db.session.get(Bassin, code) if code and code != "none" else None
+    if code and code != "none" and bassin is None:
+        abort(404)
+    fiches = completeness.least_complete("" if code == "none" else code) if code else []
+    return render_template(
+        "selfserve/completeness.html",
+        rows=completeness.per_bassin(),
+        code=code,
+        bassin=bassin,
+        fiches=fiches,
+        criteria=completeness.CRITERIA,
     )
