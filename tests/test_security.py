@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
+from directory.models.campaigns import Campaign
 from directory.models.moderation import ChangeRequest, ProblemReport
 from directory.models.selfserve import Claim, ServiceProposal
 from directory.operations import revisions
@@ -32,7 +33,7 @@ from tests.account_helpers import (
 
 class Route(NamedTuple):
     """A protected route: `path` and `data` may name {own}, {other} (fiches) and the ids {draft}, {report}, {user},
-    {claim}, {proposal}."""
+    {claim}, {proposal}, {campaign}."""
 
     endpoint: str
     method: str
@@ -68,6 +69,9 @@ MODERATOR = [
     Route("selfserve_review.proposal", "GET", "/fr/moderation/proposals/{proposal}"),
     Route("selfserve_review.proposal", "POST", "/fr/moderation/proposals/{proposal}", {"action": "publish"}),
     Route("selfserve_review.completeness_view", "GET", "/fr/moderation/completeness"),
+    Route("campaigns.index", "GET", "/fr/moderation/campaigns"),
+    Route("campaigns.index", "POST", "/fr/moderation/campaigns", {"name": "x", "action": "preview"}),
+    Route("campaigns.detail", "GET", "/fr/moderation/campaigns/{campaign}"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -100,6 +104,7 @@ PUBLIC_ENDPOINTS = {
     "selfserve.claim_confirm",  # the e-mailed single-use link is the credential (test_claims)
     "propose.form",  # anyone proposes a new service; rate limit, honeypot (test_propose)
     "propose.similar",  # duplicate hints while typing: public fiches only, rate-limited (test_propose)
+    "campaigns.check",  # the signed link of a verification campaign is the credential (test_campaigns)
 }
 
 
@@ -119,11 +124,12 @@ def scene(app: Flask) -> Scene:
         report = ProblemReport(service_id=team.other, category="hours", message="Closed on Mondays")
         claim = Claim(service_id=team.other, organization_id=other.organization_id, name="Eve", email="eve@example.org")
         proposal = ServiceProposal(values={"name_fr": "Nouveau"}, proposer_email="eve@example.org")
-        db.session.add_all([draft, report, claim, proposal])
+        campaign = Campaign(name="Printemps")
+        db.session.add_all([draft, report, claim, proposal, campaign])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
-        ids |= {"claim": claim.id, "proposal": proposal.id}
+        ids |= {"claim": claim.id, "proposal": proposal.id, "campaign": campaign.id}
     return Scene(team, ids)
 
 
