@@ -14,12 +14,12 @@ from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, Strin
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Bassin, Sector
 from directory.models.campaigns import Campaign
 from directory.operations import campaigns
 from directory.security import current_user, moderator_required
-from directory.views.auth import EmptyForm
 
 bp = Blueprint("campaigns", __name__, url_prefix="/<lang_code>")
 

@@ -11,11 +11,11 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringF
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from directory.extensions import db
+from directory.forms import ServiceForm, form_values
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import proposals
 from directory.security import rate_limit
-from directory.views.edit_form import ServiceForm, form_values
 from directory.views.selfserve import count_public_request
 
 bp = Blueprint("propose", __name__, url_prefix="/<lang_code>")

@@ -17,11 +17,11 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import claims
 from directory.security import login_user, rate_limit
-from directory.views.auth import EmptyForm
 
 bp = Blueprint("selfserve", __name__, url_prefix="/<lang_code>")
 

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.models import Bassin
 from directory.models.selfserve import Claim, RequestStatus, ServiceProposal
 from directory.operations import claims, completeness, proposals, revisions
 from directory.security import current_user, moderator_required
-from directory.views.auth import EmptyForm
 
 bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
 bp.add_app_template_global(completeness.of, "completeness")

@@ -1,7 +1,7 @@
 """Claims on fiches ("this is my organisation") and proposed services ("add a service")
 
 Revision ID: 0101_selfserve
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 07:41:26.976793
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0101_selfserve"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
