@@ -69,6 +69,7 @@ MODERATOR = [
     Route("selfserve_review.proposal", "GET", "/fr/moderation/proposals/{proposal}"),
     Route("selfserve_review.proposal", "POST", "/fr/moderation/proposals/{proposal}", {"action": "publish"}),
     Route("selfserve_review.completeness_view", "GET", "/fr/moderation/completeness"),
+    Route("selfserve_review.translations", "GET", "/fr/moderation/translations"),
     Route("campaigns.index", "GET", "/fr/moderation/campaigns"),
     Route("campaigns.index", "POST", "/fr/moderation/campaigns", {"name": "x", "action": "preview"}),
     Route("campaigns.detail", "GET", "/fr/moderation/campaigns/{campaign}"),

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User  # noqa: F401
+from directory.models.bilingual import TextStamp  # noqa: F401
 from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache

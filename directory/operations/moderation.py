@@ -17,7 +17,7 @@ from directory.models import Service
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
-from directory.operations import editing, mail, revisions
+from directory.operations import bilingual, editing, mail, revisions
 from directory.operations.accounts import audit, can_edit, is_trusted
 
 REPORT_CATEGORIES = {
@@ -54,6 +54,7 @@ def publish(
     """Apply `changes` now: revision, audit, and (for a full review of the fiche) a new verification date."""
     revisions.ensure_baseline(service)
     keys = editing.apply_changes(service, changes)
+    bilingual.record(service, keys)
     if verified:
         service.verified_at, service.verified_by = utcnow(), by.public_name
     if not keys and not verified:

@@ -10,11 +10,12 @@ from directory.extensions import db
 from directory.forms import EmptyForm
 from directory.models import Bassin
 from directory.models.selfserve import Claim, RequestStatus, ServiceProposal
-from directory.operations import claims, completeness, proposals, revisions
+from directory.operations import bilingual, claims, completeness, proposals, revisions
 from directory.security import current_user, moderator_required
 
 bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
 bp.add_app_template_global(completeness.of, "completeness")
+bp.add_app_template_global(bilingual.behind, "languages_behind")
 
 
 @bp.get("/claims")
@@ -127,3 +128,10 @@ def completeness_view() -> str:
         fiches=fiches,
         criteria=completeness.CRITERIA,
     )
+
+
+@bp.get("/translations")
+@moderator_required
+def translations() -> str:
+    """The translation queue: fiches where one language is older than the other."""
+    return render_template("selfserve/translations.html", rows=bilingual.queue())
