@@ -24,6 +24,40 @@ def claim_list() -> str:
     return render_template("selfserve/claims.html", claims=claims.pending())
 
 
+def _decide(found: Claim | ServiceProposal, accept: str, again: str) -> Response | None:
+    """A moderator's POST on a request: action=`accept` (grant or publish) or "refuse" (a comment is required).
+    Returns where to go next, or None for a GET. The operation raises ValueError when the request is already
+    decided or the refusal has no comment; the page then says which."""
+    if not EmptyForm().validate_on_submit():
+        return None
+    action, comment = request.form.get("action", ""), request.form.get("comment", "")[:2000]
+    moderator = current_user()
+    assert moderator is not None
+    module = claims if isinstance(found, Claim) else proposals
+    try:
+        if action == accept:
+            outcome = getattr(module, accept)(found, moderator)
+        elif action == "refuse":
+            module.refuse(found, moderator, comment)
+        else:
+            abort(400)
+    except ValueError:
+        decided = found.status not in (RequestStatus.PENDING, RequestStatus.AWAITING_EMAIL)
+        flash(_("This request was already decided.") if decided else _("Explain to the person why it is refused."))
+        return redirect(again)
+    db.session.commit()
+    if action == "refuse":
+        flash(_("Refused; the person was told why."))
+    elif isinstance(found, Claim):
+        flash(_("Access granted; the person was told by e-mail."))
+    else:
+        flash(_("Published."))
+        return redirect(url_for("public.service", service_id=outcome.id))
+    return redirect(
+        url_for("selfserve_review.claim_list" if isinstance(found, Claim) else "selfserve_review.proposal_list")
+    )
+
+
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
 @moderator_required
 def claim(claim_id: int) -> str | Response:
@@ -31,32 +65,13 @@ def claim(claim_id: int) -> str | Response:
     found = db.session.get(Claim, claim_id)
     if found is None:
         abort(404)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        action, comment = request.form.get("action", ""), request.form.get("comment", "")[:2000]
-        moderator = current_user()
-        assert moderator is not None
-        try:
-            if action == "grant":
-                claims.grant(found, moderator)
-            elif action == "refuse":
-                claims.refuse(found, moderator, comment)
-            else:
-                abort(400)
-        except ValueError:
-            decided = found.status in (RequestStatus.GRANTED, RequestStatus.REFUSED)
-            flash(_("This request was already decided.") if decided else _("Explain to the person why it is refused."))
-            return redirect(url_for("selfserve_review.claim", claim_id=found.id))
-        db.session.commit()
-        granted = action == "grant"
-        flash(
-            _("Access granted; the person was told by e-mail.") if granted else _("Refused; the person was told why.")
-        )
-        return redirect(url_for("selfserve_review.claim_list"))
+    decided = _decide(found, "grant", url_for("selfserve_review.claim", claim_id=found.id))
+    if decided is not None:
+        return decided
     return render_template(
         "selfserve/claim_review.html",
         claim=found,
-        form=form,
+        form=EmptyForm(),
         editors=claims.editors(found.organization_id),
         match=claims.proof(found.service, found.email),
     )
@@ -75,37 +90,14 @@ def proposal(proposal_id: int) -> str | Response:
     found = db.session.get(ServiceProposal, proposal_id)
     if found is None:
         abort(404)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        action, comment = request.form.get("action", ""), request.form.get("comment", "")[:2000]
-        moderator = current_user()
-        assert moderator is not None
-        try:
-            if action == "publish":
-                service = proposals.publish(found, moderator)
-            elif action == "refuse":
-                proposals.refuse(found, moderator, comment)
-            else:
-                abort(400)
-        except ValueError:
-            decided = found.status != RequestStatus.PENDING
-            flash(_("This request was already decided.") if decided else _("Explain to the person why it is refused."))
-            return redirect(url_for("selfserve_review.proposal", proposal_id=found.id))
-        db.session.commit()
-        if action == "publish":
-            flash(_("Published."))
-            return redirect(url_for("public.service", service_id=service.id))
-        flash(_("Refused; the person was told why."))
-        return redirect(url_for("selfserve_review.proposal_list"))
-    values = found.values
-    names = " ".join(v for v in (values.get("name_fr"), values.get("name_nl")) if v)
-    matches = proposals.similar(
-        names, values.get("location.postcode", ""), values.get("phones"), values.get("website", "")
-    )
+    decided = _decide(found, "publish", url_for("selfserve_review.proposal", proposal_id=found.id))
+    if decided is not None:
+        return decided
+    matches = proposals.similar_to(found.values)
     return render_template(
         "selfserve/proposal_review.html",
         proposal=found,
-        form=form,
+        form=EmptyForm(),
         diff=revisions.diff({}, found.values),
         matches=[m for m in matches if m.service.id != found.service_id],
     )
