@@ -141,3 +141,16 @@ def test_reminders_follow_the_rhythm_then_the_coordinator_is_told(
 
 def test_a_forged_link_is_refused(client: FlaskClient) -> None:
     assert client.get("/fr/check/forged").status_code == 410
+
+
+def test_the_rhythm_shown_is_the_campaigns_until_the_service_chooses(
+    app: Flask, client: FlaskClient, team: Team, fiches
+) -> None:
+    _send(client, team)
+    with app.app_context():
+        link = links(mails_to("nord@example.org")[0])[0]
+    service_browser = FlaskClient(app)
+    assert '<option value="14" selected>' in service_browser.get(link).get_data(as_text=True)
+    service_browser.post(link, data={"action": "rhythm", "rhythm_days": "90"})
+    assert '<option value="90" selected>' in service_browser.get(link).get_data(as_text=True)
+    assert service_browser.post(link, data={"action": "rhythm", "rhythm_days": "5"}).status_code == 400

@@ -155,3 +155,25 @@ def test_add_a_service_with_hints_while_typing(page, app: Flask, live_server: st
     with app.app_context():
         assert "Bedankt om" in mails_to("sam@example.org")[0].body
     assert page.foreign_requests == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_campaign_link_and_the_page_for_services_pass_axe(
+    page, app: Flask, live_server: str, team: Team, lang: str
+) -> None:
+    from directory.models.accounts import User
+    from directory.operations import campaigns
+
+    with app.app_context(), app.test_request_context(base_url=live_server):
+        db.session.get(Service, team.own).email = "nord@example.org"
+        campaign = campaigns.send("Printemps", campaigns.Selection(), db.session.get(User, team.moderator))
+        db.session.commit()
+        link = f"/{lang}/check/{campaigns.token(campaign.items[0])}"
+    page.goto(live_server + link)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Tout est toujours correct" if lang == "fr" else "Alles is nog juist").click()
+    assert page.locator("[role=status]").count() == 1
+    screenshot(page, f"campaign-check-{lang}")
+    page.goto(f"{live_server}/{lang}/for-services")
+    assert axe_violations(page) == []
+    assert page.foreign_requests == []
