@@ -184,3 +184,17 @@ def test_the_claim_mail_is_in_dutch_for_a_dutch_request(app: Flask, client: Flas
 
 def test_the_page_for_services_explains_the_way_in(client: FlaskClient) -> None:
     assert "Dit is mijn organisatie" in page_text(client.get("/nl/for-services"))
+
+
+def test_a_deactivated_account_gets_nothing_from_a_claim_link(app: Flask, client: FlaskClient, team: Team) -> None:
+    _site(app, team.other)
+    with app.app_context():
+        db.session.add(User(email="anna@nord.example.org", active=False))
+        db.session.commit()
+    _claim(client, team.other, "anna@nord.example.org")
+    with app.app_context():
+        link = links(mails_to("anna@nord.example.org")[0])[0]
+    assert client.post(link).status_code == 410
+    assert client.get(f"/fr/edit/services/{team.other}").status_code == 302  # not signed in
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Membership)) == 1

@@ -127,8 +127,9 @@ def claim_by_token(raw: str) -> Claim | None:
 def confirm(raw: str) -> User | None:
     """Use a claim link once: grant the claim and return the user to sign in; None if the link is not valid."""
     claim = claim_by_token(raw)
-    if claim is None:
-        audit("claim_link_failed", None, details={"reason": "invalid, used or expired link"})
+    known = accounts.user_by_email(claim.email) if claim is not None else None
+    if claim is None or (known is not None and not known.active):  # a deactivated account stays deactivated
+        audit("claim_link_failed", None, details={"reason": "invalid, used or expired link, or inactive account"})
         return None
     claim.token_hash = None  # single use
     return grant(claim, None)
