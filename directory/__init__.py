@@ -37,7 +37,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.search import retry, sync
     from directory.search.cli import meili
     from directory.search.cli import search as search_group
-    from directory.views import api, auth, easy, edit, errors, health, maps, moderation, printing, public, reports
+    from directory.views import (
+        api,
+        auth,
+        campaigns,
+        easy,
+        edit,
+        errors,
+        health,
+        maps,
+        moderation,
+        printing,
+        propose,
+        public,
+        reports,
+        selfserve,
+        selfserve_review,
+    )
 
     # Logs with request ids, extensions, and the side effects that follow a commit
     observability.init_app(app)
@@ -59,6 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
         app.register_blueprint(blueprint)
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
 

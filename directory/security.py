@@ -127,3 +127,11 @@ def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | No
         db.session.commit()  # keep the clean-up; nothing else happened in this request
         abort(429)
     db.session.add(RateLimitHit(key=key))
+
+
+def count_public_request(scope: str, email: str | None = None) -> None:
+    """Rate limits of the public forms: per client address and, when given, per e-mail address."""
+    limit = current_app.config["RATE_LIMIT_CLAIM"]
+    rate_limit(scope, limit)
+    if email:
+        rate_limit(scope + "_email", limit, email.strip().lower())

@@ -10,6 +10,8 @@ from flask_babel import format_date
 from directory import presenters as p
 from directory.i18n import LANGUAGES, get_locale, localized, other_language
 from directory.labels import ENUM_LABELS, code_label, enum_label, language_name
+from directory.maps.orientation import nearest_stops
+from directory.operations import bilingual, completeness
 from directory.operations.freshness import is_stale
 from directory.operations.moderation import queue_counts
 from directory.operations.phones import format_phone, tel_uri
@@ -72,4 +74,7 @@ def init_app(app: Flask) -> None:
         current_locale=get_locale,
         has_endpoint=lambda name: name in app.view_functions,
         sheet_max=p.MAX_SHEET,
+        nearest_stops=nearest_stops,  # "how to get there" on fiches, cards and paper
+        completeness=completeness.of,
+        languages_behind=bilingual.behind,
     )

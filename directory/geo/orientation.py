@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from blinker import signal
 from sqlalchemy import delete
 
 from directory.extensions import db
@@ -17,8 +16,6 @@ LINE_FILES = {"transit": "transit_lines_bxl_osm.geojson", "bus": "bus_lines_bxl_
 WATER_FILE = "water_bxl_osm.geojson"
 PARKS_FILE = "parks_bxl_osm.geojson"
 STOPS_FILE = "transit_stops_bxl_osm.geojson"
-# Sent after the layers were replaced; whoever caches them (directory.maps.orientation) forgets them.
-orientation_loaded = signal("orientation-loaded")
 MIN_WATER_M2 = 2_000  # ponds smaller than a tennis court orient nobody
 WATER_LINES = {"canal", "river"}  # streams are mostly invisible on the ground
 MIN_PARK_M2 = 10_000  # 1 ha; smaller named squares crowd the map
@@ -108,6 +105,10 @@ def _stops(data_dir: Path) -> list[TransitStop]:
     return stops
 
 
+# Bumped by each load, so that readers' caches (directory.maps.orientation) see that the layers changed.
+generation = 0
+
+
 def load_orientation(data_dir: Path) -> str:
     """Replace the orientation layers with those of `data_dir`; return a one-line summary."""
     rows = _rows(data_dir)
@@ -117,6 +118,7 @@ def load_orientation(data_dir: Path) -> str:
     db.session.add_all(rows)
     db.session.add_all(stops)
     db.session.flush()
-    orientation_loaded.send()
+    global generation
+    generation += 1
     counts = {layer: sum(1 for r in rows if r.layer == layer) for layer in ("transit", "bus", "water", "park")}
     return "orientation: " + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + f", {len(stops)} stops"

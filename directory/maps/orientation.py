@@ -17,7 +17,6 @@ from shapely.ops import linemerge
 from sqlalchemy import select
 
 from directory.extensions import db
-from directory.geo.orientation import orientation_loaded
 from directory.maps.boundaries import _rounded
 
 TOLERANCE_DEG = 0.00008  # ≈ 6–9 m: finer than a line's width on screen or paper
@@ -72,13 +71,13 @@ class _Cache:
     features: list[Feature] = field(default_factory=list)
     stops: list[Stop] = field(default_factory=list)
     loaded: bool = False
+    generation: int = 0  # directory.geo.orientation.generation when loaded
 
 
 _cache = _Cache()
 
 
-@orientation_loaded.connect
-def clear_cache(_sender: object = None) -> None:
+def clear_cache() -> None:
     """Forget the layers (after `flask geo load`, in tests)."""
     global _cache
     _cache = _Cache()
@@ -89,8 +88,12 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _load() -> _Cache:
-    if _cache.loaded:
+    from directory.geo import orientation as source
+
+    if _cache.loaded and _cache.generation == source.generation:
         return _cache
+    clear_cache()
+    _cache.generation = source.generation
     from directory.models import MapFeature, TransitStop
 
     for row in db.session.scalars(select(MapFeature).order_by(MapFeature.id)):

@@ -20,7 +20,7 @@ from directory.maps.boundaries import LEVELS, feature_collection
 from directory.maps.builder import build_map
 from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
-from directory.maps.orientation import nearest_stops, orientation_geojson
+from directory.maps.orientation import orientation_geojson
 from directory.maps.points import map_points
 from directory.search import fallback, get_document
 from directory.search.client import MeiliError
@@ -29,7 +29,6 @@ from directory.web import query_args
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
-bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
