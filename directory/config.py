@@ -43,9 +43,12 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "translations")
 
-    # Maps: tiles are the only remote resource and are configurable; empty = no tile layer at all.
-    TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Maps: tiles are the only remote resource. Empty (the default) = no third-party tiles: maps draw the
+    # orientation layers (transport, water, parks, area names) instead. A deployer with a tile server sets
+    # DIRECTORY_TILE_URL (https://host/{z}/{x}/{y}.png); printed maps then fetch those tiles server-side too.
+    TILE_URL = ""
     TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    TILE_TIMEOUT = 5.0
 
     # Geocoding: "nominatim", "photon", or "none".
     GEOCODER = "nominatim"

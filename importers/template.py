@@ -1,6 +1,7 @@
 """Our spreadsheet template (CSV or XLSX), the format a federation or a CPAS fills by hand.
 
-Columns are documented in FR and NL in docs/import-template.md; docs/examples/ has a filled example.
+Columns come from the declaration of a fiche's fields (`directory.fields`); docs/import-template.md documents
+them in FR and NL (a test checks it against the declaration); docs/examples/ has a filled example.
 CSV: the encoding (UTF-8 with or without BOM, else Windows-1252) and the delimiter (`,` `;` or tab, as
 Excel writes it in Belgium) are detected. XLSX: the first sheet, read in streaming mode.
 """
@@ -11,41 +12,15 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from directory.fields import FIELDS, template_columns
 from importers.base import Importer, RowError, ServiceRecord
 
-COLUMNS = (
-    "source_id",
-    "organisation_fr",
-    "organisation_nl",
-    "bce",
-    "name_fr",
-    "name_nl",
-    "description_fr",
-    "description_nl",
-    "sectors",
-    "publics",
-    "languages",
-    "phones",
-    "email",
-    "website",
-    "opening_hours",
-    "hours_note_fr",
-    "hours_note_nl",
-    "cost",
-    "access",
-    "documents_fr",
-    "documents_nl",
-    "wheelchair",
-    "street_fr",
-    "street_nl",
-    "house_number",
-    "postcode",
-    "lat",
-    "lon",
-)
+COLUMNS = template_columns()
 REQUIRED = ("source_id",)
 LIST_SEPARATOR = "|"
+LISTS = ("codes", "phones", "languages")
 
 
 def _list(value: str) -> list[str]:
@@ -66,37 +41,30 @@ def record_from_row(row: dict[str, str], line: int) -> ServiceRecord | RowError:
         lat, lon = _float(get["lat"]), _float(get["lon"])
     except ValueError:
         return RowError(line, "lat", "Invalid coordinates.")
-    return ServiceRecord(
-        source_id=get["source_id"],
-        line=line,
-        name_fr=get["name_fr"],
-        name_nl=get["name_nl"],
-        organization_fr=get["organisation_fr"],
-        organization_nl=get["organisation_nl"],
-        bce_number=get["bce"],
-        description_fr=get["description_fr"],
-        description_nl=get["description_nl"],
-        sectors=_list(get["sectors"]),
-        publics=_list(get["publics"]),
-        languages=_list(get["languages"]),
-        phones=_list(get["phones"]),
-        email=get["email"],
-        website=get["website"],
-        opening_hours=get["opening_hours"],
-        hours_note_fr=get["hours_note_fr"],
-        hours_note_nl=get["hours_note_nl"],
-        cost=get["cost"],
-        access=get["access"],
-        documents_fr=get["documents_fr"],
-        documents_nl=get["documents_nl"],
-        wheelchair=get["wheelchair"],
-        street_fr=get["street_fr"],
-        street_nl=get["street_nl"],
-        house_number=get["house_number"],
-        postcode=get["postcode"],
-        lat=lat,
-        lon=lon,
-    )
+    values: dict[str, Any] = {"lat": lat, "lon": lon}
+    for field in FIELDS:
+        for column, name in zip(field.columns, field.record_names, strict=True):
+            values.setdefault(name, _list(get[column]) if field.kind in LISTS else get[column])
+    return ServiceRecord(line=line, **values)
+
+
+def documentation_table() -> str:
+    """The columns table of docs/import-template.md, FR and NL, from the declaration (in an app context)."""
+    from flask_babel import force_locale
+
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|")
+
+    rows = ["| colonne / kolom | obligatoire / verplicht | FR | NL |", "|---|---|---|---|"]
+    for field in (f for f in FIELDS if f.columns):
+        texts = []
+        for lang in ("fr", "nl"):
+            with force_locale(lang):
+                texts.append((cell(field.help), cell(field.required)))
+        required = f"{texts[0][1]} / {texts[1][1]}" if field.required else ""
+        columns = ", ".join(f"`{column}`" for column in field.columns)
+        rows.append(f"| {columns} | {required} | {texts[0][0]} | {texts[1][0]} |")
+    return "\n".join(rows) + "\n"
 
 
 def _decode(path: Path) -> io.TextIOBase:
