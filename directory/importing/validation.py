@@ -100,8 +100,7 @@ LIMITED = {
     "street_fr": Location.street_fr,
     "street_nl": Location.street_nl,
     "house_number": Location.house_number,
-    "postcode": Location.postcode,
-}
+}  # (the postcode is checked against the region's list, which only holds 4-digit codes)
 
 
 def _check_lengths(row: _Row, r: ServiceRecord) -> None:
