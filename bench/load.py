@@ -93,7 +93,7 @@ def start_server(kind: str, env: dict[str, str], port: int, workers: int, thread
     )
 
 
-def wait_ready(base: str, timeout: float = 30.0) -> None:
+def wait_ready(base: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
