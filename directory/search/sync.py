@@ -212,6 +212,7 @@ def reindex() -> int:
         db.session.execute(
             delete(SearchOutbox).where(SearchOutbox.id < mark_id, SearchOutbox.service_id != REINDEX_MARK)
         )
+        db.session.commit()
     finally:
         db.session.rollback()
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id == mark_id))
