@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from directory.extensions import db
-from directory.models import Service
+from directory.models import Candidate, CandidateStatus, Service
 from directory.models.accounts import AuditLog
 from directory.models.moderation import ChangeRequest, ProblemReport
 from directory.operations import revisions
@@ -30,7 +30,8 @@ from tests.account_helpers import (
 
 
 class Route(NamedTuple):
-    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user} (ids)."""
+    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user},
+    {candidate} (ids)."""
 
     endpoint: str
     method: str
@@ -59,6 +60,13 @@ MODERATOR = [
     Route("moderation.report", "POST", "/fr/moderation/reports/{report}"),
     Route("moderation.restore", "POST", "/fr/moderation/services/{other}/revisions/0/restore"),
     Route("moderation.stale", "GET", "/fr/moderation/stale"),
+    Route("candidates.queue", "GET", "/fr/coordination/candidates/"),
+    Route("candidates.map_view", "GET", "/fr/coordination/candidates/map?bassin=nord"),
+    Route("candidates.candidate", "GET", "/fr/coordination/candidates/{candidate}"),
+    Route("candidates.publish", "POST", "/fr/coordination/candidates/{candidate}/publish"),
+    Route("candidates.merge", "POST", "/fr/coordination/candidates/{candidate}/merge", {"service_id": "{other}"}),
+    Route("candidates.dismiss", "POST", "/fr/coordination/candidates/{candidate}/dismiss"),
+    Route("candidates.dismiss_many", "POST", "/fr/coordination/candidates/dismiss", {"ids": "{candidate}"}),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -103,10 +111,12 @@ def scene(app: Flask) -> Scene:
         colleague = make_user("colleague@example.org", organizations=(other.organization,))
         draft = ChangeRequest(service_id=team.other, author_id=colleague.id, changes={"name_nl": "Zuid"}, base={})
         report = ProblemReport(service_id=team.other, category="hours", message="Closed on Mondays")
-        db.session.add_all([draft, report])
+        candidate = Candidate(source="t", source_id="lead", name_fr="Lead", status=CandidateStatus.PENDING)
+        db.session.add_all([draft, report, candidate])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
+        ids["candidate"] = candidate.id
     return Scene(team, ids)
 
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User  # noqa: F401
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
@@ -25,6 +26,8 @@ __all__ = [
     "Address",
     "Availability",
     "Bassin",
+    "Candidate",
+    "CandidateStatus",
     "Commune",
     "Cost",
     "GeocodeCache",
