@@ -69,6 +69,10 @@ class DefaultConfig:
     FRESHNESS_REMIND_EVERY_DAYS = 30
     FRESHNESS_STALE_AFTER_DAYS = 365
 
+    # Cadastre: KBO/BCE activities selected as candidates (NACE-BEL code prefixes: divisions, classes or codes).
+    KBO_NACE_PREFIXES = ("86", "87", "88")
+    KBO_EXTRA_NACE_CODES: tuple[str, ...] = ()  # e.g. a list agreed with the bassins, set in the instance config
+
     PAGE_SIZE = 20
     MAX_TOTAL_HITS = 200_000
 

@@ -29,6 +29,7 @@ class CandidateRecord:
     commune_hint: str = ""  # a commune name the source gives in words, used when there is no postcode
     notes: str = ""
     details: dict = field(default_factory=dict)  # source-specific extras shown to the coordinator
+    partial: tuple[str, ...] | None = None  # an update naming only these record fields / details keys
 
     @property
     def line(self) -> int:

@@ -30,24 +30,16 @@ from directory.models import Bassin, Candidate, CandidateStatus, Commune, Locati
 from directory.models.base import utcnow
 from directory.models.services import service_at_location
 from directory.operations.dedupe import normalize
+from directory.operations.importing import ImportReport, Issue
 from directory.operations.phones import normalize_phone
-from importers.base import RowError
+from importers.base import RowError, ServiceRecord
 from importers.leads import CandidateGone, CandidateRecord
 
 REVIEW_AT = 70
+# Problems that drop a value, not the row.
+WARNINGS = frozenset({"Unknown column %(column)s (ignored).", "Unknown NACE-BEL %(version)s code %(code)s."})
 SPLIT_NOTE = N_("Brussels-City is split between bassins: the bassin needs the exact address.")
 DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-
-@dataclass
-class CandidateIssue:
-    """One problem of a run: `reason` is an English msgid with %(name)s parameters."""
-
-    line: int
-    level: str  # error | warning
-    field: str
-    reason: str
-    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -61,11 +53,15 @@ class CandidateReport:
     decided: int = 0  # seen again, already published, merged or dismissed (the decision is kept)
     gone: int = 0
     rejected: int = 0
-    issues: list[CandidateIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.rejected == 0
+
+    def write_csv(self, path: Path) -> None:
+        """The problems as CSV, like the fiche import's report."""
+        ImportReport.write_csv(self, path)  # type: ignore[arg-type]
 
     def summary(self) -> str:
         prefix = "[dry run] " if self.dry_run else ""
@@ -225,6 +221,23 @@ def _values(item: CandidateRecord, communes: CommuneNames) -> dict:
     }
 
 
+def _merged(item: CandidateRecord, candidate: Candidate) -> CandidateRecord:
+    """An update that names only some fields, laid over what the candidate already holds."""
+    fields = set(item.partial or ())
+    known = {k: v for k, v in (candidate.record or {}).items() if k in ServiceRecord.__dataclass_fields__}
+    fresh = asdict(item.record)
+    record = ServiceRecord(**{**known, **{k: fresh[k] for k in fields if k in fresh}, "line": item.line})
+    record.source_id = item.source_id
+    details = {**(candidate.details or {}), **{k: v for k, v in item.details.items() if k in fields}}
+    return CandidateRecord(
+        record=record,
+        source_url=item.source_url or candidate.source_url,
+        source_date=item.source_date or candidate.source_date_text,
+        licence=item.licence or candidate.licence,
+        details=details,
+    )
+
+
 def load_candidates(
     items: Iterable[CandidateRecord | CandidateGone | RowError],
     source: str,
@@ -238,8 +251,8 @@ def load_candidates(
     batch: list[CandidateRecord | CandidateGone] = []
     for item in items:
         if isinstance(item, RowError):
-            level = "warning" if "(ignored)" in item.reason else "error"
-            report.issues.append(CandidateIssue(item.line, level, item.field, item.reason, item.params))
+            level = "warning" if item.reason in WARNINGS else "error"
+            report.issues.append(Issue(item.line, level, item.field, item.reason, item.params))
             report.rejected += level == "error"
             continue
         batch.append(item)
@@ -267,7 +280,7 @@ def _store(
     for item in batch:
         if item.source_id in seen:
             message = N_("The source_id “%(value)s” appears twice in the file: this row is skipped.")
-            report.issues.append(CandidateIssue(item.line, "error", "source_id", message, {"value": item.source_id}))
+            report.issues.append(Issue(item.line, "error", "source_id", message, {"value": item.source_id}))
             report.rejected += 1
             continue
         seen.add(item.source_id)
@@ -277,10 +290,12 @@ def _store(
                 candidate.gone_from_source = True
                 report.gone += 1
             continue
+        if item.partial is not None and candidate is not None:
+            item = _merged(item, candidate)
         values = _values(item, communes)
         if not any(values[k] for k in ("name_fr", "name_nl", "organization_fr", "organization_nl")):
             message = N_("Missing name (name_fr or name_nl).")
-            report.issues.append(CandidateIssue(item.line, "error", "name", message))
+            report.issues.append(Issue(item.line, "error", "name", message))
             report.rejected += 1
             continue
         if candidate is None:
