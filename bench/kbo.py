@@ -134,7 +134,7 @@ def run_one(n: int) -> dict:
     from directory import create_app
     from directory.extensions import db
     from directory.geo.loader import load_geography
-    from directory.operations.candidate_sources import import_candidates
+    from directory.importing.candidate_sources import import_candidates
     from directory.operations.vocabulary import load_vocabularies
 
     with tempfile.TemporaryDirectory() as tmp:

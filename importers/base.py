@@ -1,6 +1,6 @@
 """The importer interface: a parser turns one source file into `ServiceRecord`s and `RowError`s.
 
-Importers never touch the database session or the search index; `directory.operations.importing` validates,
+Importers never touch the database session or the search index; `directory.importing` validates,
 tags, de-duplicates and upserts what they yield.
 """
 

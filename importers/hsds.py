@@ -1,5 +1,5 @@
 """Open Referral HSDS 3.0: JSON (a list of compiled service objects, or {"contents": [...]} as the API pages it),
-or the tabular form (a folder of CSV files, see directory/operations/hsds_tabular.py).
+or the tabular form (a folder of CSV files, see importers/hsds_tabular.py).
 
 Reads the core fields, and our extension `x_qfq` when present (Dutch texts, sectors, OSM opening hours…), so
 that our own export imports back unchanged. Without the extension, sectors come from taxonomy term codes and
@@ -107,7 +107,7 @@ class HsdsImporter(Importer):
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
         """`path` is a JSON file, or a folder of HSDS tabular CSV files (services.csv, organizations.csv, …)."""
         if path.is_dir():
-            from directory.operations.hsds_tabular import compile_tables, read_tables
+            from importers.hsds_tabular import compile_tables, read_tables
 
             for number, item in enumerate(compile_tables(read_tables(path)), start=1):
                 yield record_from_service(item, number)

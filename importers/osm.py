@@ -21,8 +21,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from directory.operations.dedupe import metres, normalize
 from importers.base import Importer, RowError, ServiceRecord
+from importers.places import metres, normalize
 
 LICENCE = "© OpenStreetMap contributors, ODbL 1.0"
 TABLE = Path(__file__).resolve().parent.parent / "directory" / "data" / "osm_tags.csv"

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.candidates import bce_digits, load_candidates, parse_source_date
 from directory.models import Candidate, CandidateStatus, Organization, Service, ServiceSource
-from directory.operations.candidates import bce_digits, load_candidates, parse_source_date
 from importers.leads import LeadsImporter
 from tests.account_helpers import Team, sign_in
 from tests.factories import make_service

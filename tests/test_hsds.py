@@ -11,10 +11,10 @@ from flask import Flask
 
 from directory import create_app
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.operations.hsds import export_services
-from directory.operations.hsds_tabular import compile_tables, flatten, read_tables, write_tables
-from directory.operations.importing import run_import
 from importers.hsds import HsdsImporter, hours_from_schedules
+from importers.hsds_tabular import compile_tables, flatten, read_tables, write_tables
 from importers.template import TemplateImporter
 from tests.conftest import _config
 

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.candidate_sources import import_candidates
 from directory.models import Candidate, Service
-from directory.operations.candidate_sources import import_candidates
 from tests.factories import make_service
 from tests.kbo_helpers import CODES, full_extract, write_extract
 
@@ -144,3 +144,15 @@ def test_bad_archives_are_reported_with_file_and_line(app: Flask, tmp_path: Path
         report = import_candidates("kbo", write_extract(tmp_path / "missing.zip", missing))
         assert ("contact.csv", 0) in [(i.field, i.line) for i in report.issues]
         assert report.created == 3  # what is readable is imported
+
+
+def test_flask_import_kbo_prints_the_problems_and_the_summary(app: Flask, tmp_path: Path) -> None:
+    path = write_extract(tmp_path / "full.zip", full_extract())
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["import", "kbo", str(path), "--dry-run", "--lang", "nl"])
+    assert dry.exit_code == 0, dry.output
+    assert "[dry run] kbo candidates: 3 new" in dry.output
+    assert "line 7 [warning] activity.csv: Onbekende NACE-BEL-2008-code 86999." in dry.output
+    result = runner.invoke(args=["import", "kbo", str(path)])
+    assert result.exit_code == 0 and "kbo candidates: 3 new" in result.output
+    assert (tmp_path / "full.zip.report.csv").read_text(encoding="utf-8").count("86999") == 2  # FR and NL

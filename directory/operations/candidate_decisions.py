@@ -1,6 +1,6 @@
 """What a coordinator does with a candidate: publish it as a fiche, merge it into a fiche, or dismiss it.
 
-Every decision is stamped with who and when, and kept across re-imports (`directory.operations.candidates`).
+Every decision is stamped with who and when, and kept across re-imports (`directory.importing.candidates`).
 The new or merged fiche records the candidate's source in `ServiceSource`, so the link survives as well.
 """
 

@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from directory.extensions import db
+from directory.importing.candidates import CandidateReport, load_candidates
 from directory.models import Candidate, PostalCode
-from directory.operations.candidates import CandidateReport, load_candidates
 from importers.base import Importer
 from importers.kbo import KboImporter
 from importers.leads import LeadsImporter

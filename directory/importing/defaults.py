@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.operations.candidates import load_candidates
-from directory.operations.importing import run_import
+from directory.importing.candidates import load_candidates
+from directory.importing.run import run_import
 from importers.hospitals import HospitalsImporter
 from importers.leads import LeadsImporter
 from importers.osm import OsmImporter

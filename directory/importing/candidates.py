@@ -26,12 +26,12 @@ from directory.extensions import db
 from directory.geo.loader import SPLIT_COMMUNE
 from directory.geo.tagging import areas
 from directory.i18n import N_
+from directory.importing.report import ImportReport, Issue
 from directory.models import Bassin, Candidate, CandidateStatus, Commune, Location, Organization, Phone, Service
 from directory.models.base import utcnow
 from directory.models.services import service_at_location
-from directory.operations.dedupe import normalize
-from directory.operations.importing import ImportReport, Issue
 from directory.operations.phones import normalize_phone
+from directory.text import normalize
 from importers.base import RowError, ServiceRecord
 from importers.leads import CandidateGone, CandidateRecord
 
