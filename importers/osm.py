@@ -174,13 +174,20 @@ class OsmImporter(Importer):
     licence = LICENCE
     suffixes = (".geojson", ".json")
 
+    def __init__(self, extract_date: str = ""):
+        """`extract_date`: the date of the extract, for points that carry no `check_date` of their own."""
+        self.extract_date = extract_date
+
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             yield RowError(0, "file", "The file is not valid JSON: %(error)s", {"error": str(exc)})
             return
-        yield from merge_same_places(list(self._records(data)))
+        for item in merge_same_places(list(self._records(data))):
+            if isinstance(item, ServiceRecord) and not item.source_date:
+                item.source_date = self.extract_date
+            yield item
 
     @staticmethod
     def _records(data: dict) -> Iterator[ServiceRecord | RowError]:

@@ -104,3 +104,14 @@ def test_the_same_place_mapped_twice_becomes_one_record(tmp_path: Path) -> None:
     records = [r for r in OsmImporter().parse(path) if isinstance(r, ServiceRecord)]
     assert [r.name_fr for r in records] == ["Centre Test", "Centre Test", "Centre Everna", "Maison de jeunes"]
     assert records[0].phones == ["+32 2 245 00 00"] and records[0].website == "https://example.org"
+
+
+def test_a_point_is_dated_by_its_check_date_else_by_the_extract(tmp_path: Path) -> None:
+    features = [
+        _feature(4.37, 50.86, amenity="pharmacy", name="Checked", check_date="2025-03-01"),
+        _feature(4.30, 50.83, amenity="pharmacy", name="Unchecked"),
+    ]
+    path = tmp_path / "points.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    records = [r for r in OsmImporter(extract_date="2026-05-16").parse(path) if isinstance(r, ServiceRecord)]
+    assert [r.source_date for r in records] == ["2025-03-01", "2026-05-16"]

@@ -15,7 +15,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -26,6 +25,7 @@ from directory.extensions import db
 from directory.geo.loader import SPLIT_COMMUNE
 from directory.geo.tagging import areas
 from directory.i18n import N_
+from directory.importing.dates import parse_source_date
 from directory.importing.report import ImportReport, Issue
 from directory.models import Bassin, Candidate, CandidateStatus, Commune, Location, Organization, Phone, Service
 from directory.models.base import utcnow
@@ -39,7 +39,6 @@ REVIEW_AT = 70
 # Problems that drop a value, not the row.
 WARNINGS = frozenset({"Unknown column %(column)s (ignored).", "Unknown NACE-BEL %(version)s code %(code)s."})
 SPLIT_NOTE = N_("Brussels-City is split between bassins: the bassin needs the exact address.")
-DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 @dataclass
@@ -77,18 +76,6 @@ def bce_digits(raw: str) -> str | None:
     if len(digits) == 9:
         digits = "0" + digits
     return digits if len(digits) == 10 else None
-
-
-def parse_source_date(text: str) -> date | None:
-    """The date a source gives ("2022-07-12 (…)", "2019-05", "2017 (…)"); None for "n.d." or nothing."""
-    found = DATE.match(text or "")
-    if not found:
-        return None
-    year, month, day = found.groups()
-    try:
-        return date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
 
 
 class CommuneNames:

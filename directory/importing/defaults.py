@@ -11,8 +11,11 @@ from importers.hospitals import HospitalsImporter
 from importers.leads import LeadsImporter
 from importers.osm import OsmImporter
 
+# The shared OpenStreetMap extract carries no check_date: its points are dated by the extract, built on
+# 2026-05-16 from the regional OSM extract of that day (../shared/data/PROVENANCE.md §1 and §7).
+OSM_EXTRACT_DATE = "2026-05-16"
 DEFAULT_FILES = (
-    (OsmImporter, "osm_health_social_pois_bxl.geojson", "osm"),
+    (lambda: OsmImporter(extract_date=OSM_EXTRACT_DATE), "osm_health_social_pois_bxl.geojson", "osm"),
     (HospitalsImporter, "hospitals_bxl_eurostat_2020.csv", "eurostat-hospitals"),
 )
 DEFAULT_CANDIDATES = ((LeadsImporter, "candidates_bxl_2026.csv", "leads-2026"),)

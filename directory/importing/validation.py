@@ -10,6 +10,7 @@ from typing import Any
 
 from directory.extensions import db
 from directory.geo.tagging import point_in_region
+from directory.importing.dates import parse_source_date
 from directory.importing.locating import Geocoding
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
@@ -109,6 +110,7 @@ def clean_record(
             "documents_fr": r.documents_fr.strip(),
             "documents_nl": r.documents_nl.strip(),
             "languages": row.optional("languages", v.clean_languages, r.languages, []),
+            "source_date": parse_source_date(r.source_date),
         },
         location={
             "street_fr": r.street_fr.strip(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from directory.models import Location, Service
 from directory.operations.phones import format_phone
@@ -61,6 +61,7 @@ def build_documents(service: Service) -> list[dict]:
         "opening_hours": service.opening_hours,
         "verified_at": _ts(service.verified_at),
         "updated_at": _ts(service.updated_at),
+        "source_date": _ts(datetime.combine(service.source_date, time(), UTC)) if service.source_date else None,
         "source": service.source,
     }
     locations: Iterable[Location | None] = service.locations or [None]
