@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from collections import defaultdict
@@ -97,12 +98,21 @@ class KboImporter(Importer):
         self.errors: list[RowError] = []
 
     # -- reading ----------------------------------------------------------------------------------------------
-    def _rows(self, archive: zipfile.ZipFile, member: str, kind: str) -> Iterator[tuple[int, list[str]]]:
-        """(line, row) of one member after checking its header; BrokenFile when it cannot be read."""
+    def _rows(
+        self, archive: zipfile.ZipFile, member: str, kind: str, keep: re.Pattern[bytes] | None = None
+    ) -> Iterator[tuple[int, list[str]]]:
+        """(line, row) of one member after checking its header; BrokenFile when it cannot be read.
+
+        `keep`: only lines where it matches are parsed as CSV (the 36 million activity lines, whose fields are
+        codes without line breaks, are mostly skipped this way)."""
         line = 1
         try:
             with archive.open(member) as raw:
-                reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+                if keep is not None:
+                    buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[arg-type]
+                    reader = csv.reader([buffered.readline().decode("utf-8-sig")])
+                else:
+                    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
                 header = next(reader, [])
                 expected = (
                     HEADERS[kind] if not member.endswith("_delete.csv") else [DELETE_KEYS.get(kind, "EntityNumber")]
@@ -116,8 +126,13 @@ class KboImporter(Importer):
                             {"file": member, "expected": ",".join(expected), "found": ",".join(header)},
                         )
                     )
-                for line, row in enumerate(reader, start=2):
-                    yield line, row
+                if keep is None:
+                    for line, row in enumerate(reader, start=2):
+                        yield line, row
+                    return
+                for line, data in enumerate(buffered, start=2):
+                    if keep.search(data):
+                        yield line, next(csv.reader([data.decode("utf-8")]))
         except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, csv.Error) as exc:
             raise BrokenFile(
                 RowError(
@@ -129,7 +144,12 @@ class KboImporter(Importer):
             ) from exc
 
     def _each(
-        self, archive: zipfile.ZipFile, names: set[str], kind: str, part: str = ""
+        self,
+        archive: zipfile.ZipFile,
+        names: set[str],
+        kind: str,
+        part: str = "",
+        keep: re.Pattern[bytes] | None = None,
     ) -> Iterator[tuple[int, list[str]]]:
         """Rows of `kind.csv` (or `kind_<part>.csv`); a broken member is reported and stops there."""
         member = f"{kind}_{part}.csv" if part else f"{kind}.csv"
@@ -138,7 +158,7 @@ class KboImporter(Importer):
                 self.errors.append(RowError(0, member, "%(file)s is missing from the archive.", {"file": member}))
             return
         try:
-            yield from self._rows(archive, member, kind)
+            yield from self._rows(archive, member, kind, keep)
         except BrokenFile as broken:
             self.errors.append(broken.error)
 
@@ -184,7 +204,9 @@ class KboImporter(Importer):
                         if kind in DELETE_KEYS:
                             data.deleted.add(row[0])
         selected: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
-        for line, row in self._each(archive, names, "activity", part):
+        codes = "|".join(re.escape(p) for p in self.prefixes)
+        keep = re.compile(f',"?(?:{codes})'.encode())  # a NACE code field starting with a selected prefix
+        for line, row in self._each(archive, names, "activity", part, keep):
             if len(row) == 5 and row[3].startswith(self.prefixes):
                 selected[row[0]].append((row[2], row[3], row[4], line))
         data.activities = dict(selected)
