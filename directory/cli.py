@@ -18,6 +18,7 @@ from directory.config import REPO_ROOT
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
     from directory.account_cli import COMMANDS as accounts
+    from directory.coverage_cli import data
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
     from directory.search.cli import meili, search
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         i18n,
         setup,
         serve,
+        data,
         *accounts,
     ):
         app.cli.add_command(command)

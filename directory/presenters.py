@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_percent
 from flask_babel import gettext as _
 
 from directory.i18n import get_locale, localized
@@ -245,4 +245,5 @@ def init_app(app: Flask) -> None:
         format_phone=format_phone,
         tel_uri=tel_uri,
         format_date=format_date,
+        format_percent=format_percent,
     )

@@ -67,6 +67,7 @@ MODERATOR = [
     Route("candidates.merge", "POST", "/fr/coordination/candidates/{candidate}/merge", {"service_id": "{other}"}),
     Route("candidates.dismiss", "POST", "/fr/coordination/candidates/{candidate}/dismiss"),
     Route("candidates.dismiss_many", "POST", "/fr/coordination/candidates/dismiss", {"ids": "{candidate}"}),
+    Route("coverage.page", "GET", "/fr/coordination/coverage/"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
