@@ -203,12 +203,15 @@ class KboImporter(Importer):
                         data.touched[row[0]].add(kind)
                         if kind in DELETE_KEYS:
                             data.deleted.add(row[0])
-        selected: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
+        # entity → (NACE version, code) → [main?, first line]: one entry per code, however many groups list it
+        selected: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
         codes = "|".join(re.escape(p) for p in self.prefixes)
         keep = re.compile(f',"?(?:{codes})'.encode())  # a NACE code field starting with a selected prefix
         for line, row in self._each(archive, names, "activity", part, keep):
-            if len(row) == 5 and row[3].startswith(self.prefixes):
-                selected[row[0]].append((row[2], row[3], row[4], line))
+            # NACE-BEL 2008 and 2025 codes; 2003 codes (division 85 then) are left aside
+            if len(row) == 5 and row[2] != "2003" and row[3].startswith(self.prefixes):
+                entry = selected[row[0]].setdefault((row[2], row[3]), [False, line])
+                entry[0] = entry[0] or row[4] == "MAIN"
         data.activities = dict(selected)
         wanted = set(selected) | set(known) | {e for e in known.values() if e}
         for _line, row in self._each(archive, names, "establishment", part):

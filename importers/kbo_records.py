@@ -37,7 +37,7 @@ class KboData:
     extract: str = ""
     update: bool = False
     codes: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
-    activities: dict[str, list[tuple[str, str, str, int]]] = field(default_factory=dict)
+    activities: dict[str, dict[tuple[str, str], list]] = field(default_factory=dict)  # → (version, code) → [main, line]
     establishments: dict[str, str] = field(default_factory=dict)  # unit → enterprise
     with_units: set[str] = field(default_factory=set)  # enterprises that have at least one unit
     addresses: dict[str, list[str]] = field(default_factory=dict)
@@ -89,11 +89,8 @@ def _contacts(rows: list[list[str]]) -> dict:
 
 def _activities(data: KboData, entity: str, errors: list[RowError]) -> list[dict]:
     """Selected activities with their FR/NL labels; an unknown code is reported with its line."""
-    result, seen = [], set()
-    for version, code, classification, line in data.activities.get(entity, []):
-        if (code, version) in seen:
-            continue
-        seen.add((code, version))
+    result = []
+    for (version, code), (main, line) in data.activities.get(entity, {}).items():
         labels = data.codes.get((f"Nace{version}", code))
         if labels is None:
             errors.append(
@@ -105,7 +102,7 @@ def _activities(data: KboData, entity: str, errors: list[RowError]) -> list[dict
                 )
             )
             labels = {}
-        result.append({"version": version, "code": code, "main": classification == "MAIN", **labels})
+        result.append({"version": version, "code": code, "main": main, **labels})
     return sorted(result, key=lambda a: (not a["main"], a["version"] != "2025", a["code"]))
 
 
