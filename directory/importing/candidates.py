@@ -144,7 +144,9 @@ class LikelyDuplicates:
         self.by_bce: dict[str, int] = {}
         query = select(Organization.bce_number, Service.id).join(Service).where(Organization.bce_number.is_not(None))
         for bce, sid in db.session.execute(query.order_by(Service.id)):
-            self.by_bce.setdefault(bce, sid)
+            digits = bce_digits(bce)  # sources write "0403.199.702", "BE0403199702" or the bare digits
+            if digits:
+                self.by_bce.setdefault(digits, sid)
 
     def best(self, candidate: Candidate, phones: list[str]) -> tuple[int, int, list[str]] | None:
         """(service id, score, reasons) of the most likely duplicate reaching REVIEW_AT, else None."""

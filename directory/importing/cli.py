@@ -36,6 +36,10 @@ def import_command(
         raise click.BadParameter(f"unknown format; choose from {', '.join(known)}", param_hint="FORMAT")
     if format_name in CANDIDATE_FORMATS:  # KBO/BCE and leads: candidates for coordinators, never fiches
         report = import_candidates(format_name, path, source=source, dry_run=dry_run)
+    elif format_name == "social-brussels":  # its licence note comes from the configuration
+        from directory.importing.social_brussels import social_brussels_importer
+
+        report = run_import(social_brussels_importer(), path, source=source, dry_run=dry_run, progress=True)
     else:
         report = run_import(REGISTRY[format_name](), path, source=source, dry_run=dry_run, progress=True)
     for issue in report.issues:

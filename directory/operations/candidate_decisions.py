@@ -80,7 +80,9 @@ def _decide(candidate: Candidate, status: CandidateStatus, user: User, note: str
 def _organization(candidate: Candidate) -> Organization:
     """The organisation with the candidate's BCE/KBO number, else a new one with the source's names."""
     if candidate.bce_number:
-        found = db.session.scalar(select(Organization).where(Organization.bce_number == candidate.bce_number))
+        d = candidate.bce_number
+        forms = [d, f"{d[:4]}.{d[4:7]}.{d[7:]}", f"BE{d}"]  # as sources write it
+        found = db.session.scalars(select(Organization).where(Organization.bce_number.in_(forms))).first()
         if found is not None:
             return found
     fr = candidate.organization_fr or candidate.name_fr or candidate.name_nl
