@@ -18,7 +18,9 @@ from directory.config import REPO_ROOT
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
     from directory.account_cli import COMMANDS as accounts
+    from directory.backup import backup_command, restore_command
     from directory.coverage_cli import data
+    from directory.doctor import doctor
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
     from directory.search.cli import meili, search
@@ -35,6 +37,9 @@ def init_app(app: Flask) -> None:
         setup,
         serve,
         data,
+        doctor,
+        backup_command,
+        restore_command,
         *accounts,
     ):
         app.cli.add_command(command)

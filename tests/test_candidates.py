@@ -180,6 +180,6 @@ def test_the_bassin_map_numbers_the_located_candidates(app: Flask, client: Flask
     sign_in(client, team.moderator)
     page = client.get("/nl/coordination/candidates/map?bassin=nord-est")
     assert page.status_code == 200
-    assert page.text.count("<circle") == 1 and "Point" in page.text
+    assert page.text.count('class="paper-marker"') == 1 and "Point" in page.text
     assert "1 kandidaat heeft geen positie" in page.text
     assert client.get("/nl/coordination/candidates/map?bassin=nowhere").status_code == 404

@@ -84,13 +84,14 @@ def test_a_database_at_the_first_revision_keeps_every_row_through_the_upgrade(em
     db.session.remove()
     flask_migrate.downgrade(directory=str(schema.MIGRATIONS), revision=schema.INITIAL_REVISION)
     assert schema.current_revision() == schema.INITIAL_REVISION
+    first = set(sa.inspect(db.engine).get_table_names())  # the rows of later tables went with their tables
 
     said = schema.upgrade_database()
 
     assert schema.current_revision() == head()
     assert "stamped" not in said
     after = row_counts()
-    assert {name: after[name] for name in before} == before
+    assert {name: after[name] for name in before if name in first} == {n: c for n, c in before.items() if n in first}
 
 
 def test_a_database_made_before_migrations_is_stamped_then_upgraded(empty_app: Flask) -> None:
@@ -105,12 +106,14 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(empty_app: F
     with db.engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE alembic_version"))
     assert schema.current_revision() is None
+    first = set(sa.inspect(db.engine).get_table_names())
 
     said = schema.upgrade_database()
 
     assert said.startswith(f"existing schema stamped at revision {schema.INITIAL_REVISION}")
     assert schema.current_revision() == head()
-    assert row_counts() == before
+    after = row_counts()
+    assert {n: c for n, c in after.items() if n in first} == {n: c for n, c in before.items() if n in first}
     assert "upgraded" not in schema.upgrade_database()  # a second run changes nothing
 
 

@@ -6,6 +6,7 @@ from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401
+from directory.models.orientation import MapFeature, TransitStop
 from directory.models.outbox import SearchOutbox
 from directory.models.services import (
     AccessCondition,
@@ -32,6 +33,7 @@ __all__ = [
     "Cost",
     "GeocodeCache",
     "Location",
+    "MapFeature",
     "MergeCandidate",
     "Organization",
     "Phone",
@@ -43,4 +45,5 @@ __all__ = [
     "Service",
     "ServiceSource",
     "ServiceStatus",
+    "TransitStop",
 ]

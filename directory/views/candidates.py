@@ -10,12 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from directory import fields
 from directory.extensions import db
+from directory.i18n import get_locale
 from directory.maps.svg import PaperMarker, area_map_svg
 from directory.models import Bassin, Candidate, CandidateStatus, Sector, Service
 from directory.operations import candidate_decisions as decisions
 from directory.operations import validation as v
-from directory.operations.editing import LABELS, current_values
+from directory.operations.editing import current_values
 from directory.security import current_user, moderator_required
 from directory.views.auth import EmptyForm
 
@@ -29,7 +31,7 @@ STATUS_LABELS = {
     CandidateStatus.DISMISSED: _l("Dismissed"),
 }
 bp.add_app_template_global(lambda status: str(STATUS_LABELS.get(status, status)), "candidate_status_label")
-bp.add_app_template_global(lambda key: str(LABELS.get(key, key)), "field_label")
+bp.add_app_template_global(lambda key: str(fields.label(key)), "field_label")
 
 
 def _candidate_or_404(candidate_id: int) -> Candidate:
@@ -98,7 +100,7 @@ def map_view() -> str:
     candidates = db.session.scalars(_queue_query(bassin, status, source).limit(PAGE)).all()
     located = [c for c in candidates if c.lat is not None]
     markers = [PaperMarker(number, c.lat, c.lon) for number, c in enumerate(located, start=1)]  # type: ignore[arg-type]
-    svg = area_map_svg("bassin", bassin, markers, _("Candidates of the bassin"))
+    svg = area_map_svg("bassin", bassin, markers, _("Candidates of the bassin"), lang=get_locale())
     return render_template(
         "coordination/candidates_map.html",
         svg=svg,

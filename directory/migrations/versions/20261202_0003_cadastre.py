@@ -1,15 +1,15 @@
 """Cadastre: candidates (services a source names, for coordinators) and the source date of a fiche
 
-Revision ID: 26c9502f75f1
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 07:40:41.449735
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "26c9502f75f1"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
