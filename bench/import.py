@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -122,11 +123,13 @@ def run_one(n: int, sync: bool) -> dict:
                 if sync:
                     ensure_index()
                 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                cpu_before, meili_before = _cpu(), _process_cpu(meili)
                 started = time.perf_counter()
                 report = run_import(TemplateImporter(), csv_path, source="bench")
                 if sync:
                     wait_until_indexed(timeout=3600)
                 elapsed = time.perf_counter() - started
+                cpu, meili_cpu = _cpu() - cpu_before, _process_cpu(meili) - meili_before
                 assert report.created == n, report.summary()
                 started = time.perf_counter()
                 again = run_import(TemplateImporter(), csv_path, source="bench")
@@ -142,11 +145,27 @@ def run_one(n: int, sync: bool) -> dict:
         "sync": sync,
         "seconds": elapsed,
         "rows_per_s": n / elapsed,
+        "cpu_s": cpu,
+        "meili_cpu_s": meili_cpu,
         "rerun_rows_per_s": n / rerun,
         "documents": documents,
         "rss_before_mib": rss_before / 1024,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(process: object) -> float:
+    """CPU seconds used so far by the Meilisearch child (0 without one), from /proc."""
+    popen = getattr(process, "process", None)
+    if popen is None:
+        return 0.0
+    fields = Path(f"/proc/{popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _count_documents() -> int:
@@ -174,13 +193,14 @@ def main() -> None:
     print("template CSV import, geocoding off, coordinates given (point-in-polygon tagging on), batches of 500")
     print("sync: index kept in step (as `flask import` runs), timed until Meilisearch has indexed everything")
     print(
-        f"{'mode':>6} | {'rows':>8} | {'seconds':>8} | {'rows/s':>8} | {'re-run rows/s':>13} | {'documents':>9} | "
-        f"{'RSS before':>10} | {'peak RSS':>8}"
+        f"{'mode':>6} | {'rows':>8} | {'seconds':>8} | {'rows/s':>8} | {'app CPU s':>9} | {'Meili CPU s':>11} | "
+        f"{'re-run rows/s':>13} | {'documents':>9} | {'RSS before':>10} | {'peak RSS':>8}"
     )
     for r in results:
+        documents = r["documents"] if r["documents"] is not None else "—"
         print(
             f"{'sync' if r['sync'] else 'off':>6} | {r['rows']:>8} | {r['seconds']:8.1f} | {r['rows_per_s']:8.0f} | "
-            f"{r['rerun_rows_per_s']:13.0f} | {r['documents'] if r['documents'] is not None else '—':>9} | "
+            f"{r['cpu_s']:9.1f} | {r['meili_cpu_s']:11.1f} | {r['rerun_rows_per_s']:13.0f} | {documents:>9} | "
             f"{r['rss_before_mib']:7.0f} MiB | {r['peak_rss_mib']:5.0f} MiB"
         )
 
