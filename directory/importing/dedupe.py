@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import Location, Phone, Service
 from directory.models.services import service_at_location
-from directory.text import normalize
+from directory.text import host, normalize
 from importers.places import metres
 
 MERGE_AT = 90
@@ -43,11 +42,6 @@ class _Known:
     lon: float
     phones: frozenset[str]
     host: str
-
-
-def host(url: str) -> str:
-    netloc = urlsplit(url if "://" in url else f"https://{url}").netloc.lower()
-    return netloc.removeprefix("www.")
 
 
 class DuplicateFinder:

@@ -1,15 +1,15 @@
 """Cadastre: candidates (services a source names, for coordinators) and the source date of a fiche
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0201_cadastre
+Revises: 0103_selfserve
 Create Date: 2026-12-02 07:40:41.449735
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0201_cadastre"
+down_revision = "0103_selfserve"
 branch_labels = None
 depends_on = None
 
