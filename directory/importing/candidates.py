@@ -14,7 +14,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -42,25 +42,12 @@ SPLIT_NOTE = N_("Brussels-City is split between bassins: the bassin needs the ex
 
 
 @dataclass
-class CandidateReport:
-    source: str
-    path: str
-    dry_run: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    decided: int = 0  # seen again, already published, merged or dismissed (the decision is kept)
+class CandidateReport(ImportReport):
+    """An import report whose rows became candidates: `decided` ones were seen again after a coordinator's
+    decision (which is kept), `gone` ones were deleted upstream."""
+
+    decided: int = 0
     gone: int = 0
-    rejected: int = 0
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.rejected == 0
-
-    def write_csv(self, path: Path) -> None:
-        """The problems as CSV, like the fiche import's report."""
-        ImportReport.write_csv(self, path)  # type: ignore[arg-type]
 
     def summary(self) -> str:
         prefix = "[dry run] " if self.dry_run else ""
