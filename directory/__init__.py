@@ -37,10 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.search import retry, sync
     from directory.search.cli import meili
     from directory.search.cli import search as search_group
+    from directory.coverage_cli import data
     from directory.views import (
         api,
         auth,
         campaigns,
+        candidates,
+        coverage,
         easy,
         edit,
         errors,
@@ -76,13 +79,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp):
+    for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
 
     # `flask` commands
     for command in (geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
         app.cli.add_command(command)
-    for command in (cli.i18n, cli.setup, cli.serve, doctor, backup_command, restore_command, *account_cli.COMMANDS):
+    for command in (cli.i18n, cli.setup, cli.serve, data, doctor, backup_command, restore_command):
+        app.cli.add_command(command)
+    for command in account_cli.COMMANDS:
         app.cli.add_command(command)
     return app

@@ -82,6 +82,17 @@ class DefaultConfig:
     FRESHNESS_REMIND_EVERY_DAYS = 30
     FRESHNESS_STALE_AFTER_DAYS = 365
 
+    # Cadastre: KBO/BCE activities selected as candidates (NACE-BEL code prefixes: divisions, classes or codes).
+    KBO_NACE_PREFIXES = ("86", "87", "88")
+    KBO_EXTRA_NACE_CODES: tuple[str, ...] = ()  # e.g. a list agreed with the bassins, set in the instance config
+
+    # Bruxelles Social / Sociaal Brussel: where its JSON interface answers, what the deployment may do with the data
+    # (to be filled with the agreement obtained; shown as each fiche's licence), and the pause between requests.
+    SOCIAL_BRUSSELS_BASE_URL = "https://social.brussels/rest"
+    SOCIAL_BRUSSELS_LICENCE = "Bruxelles Social / Sociaal Brussel (CMDC-CDCS): reuse terms to be agreed"
+    SOCIAL_BRUSSELS_DELAY = 1.0  # seconds between two requests
+    SOCIAL_BRUSSELS_USER_AGENT = "qui-fait-quoi-brussels/0.1 (cadastre import)"
+
     # Operations (directory.observability, /readyz, flask doctor): "json" logs one object per line, "text" for
     # people, "auto" = text in debug, json otherwise.
     LOG_FORMAT = "auto"

@@ -24,6 +24,7 @@ MAX_SHEET = 5  # services on one referral sheet (views/printing.py refuses more;
 SOURCE_NAMES = {
     "osm": "OpenStreetMap",
     "eurostat-hospitals": "Eurostat GISCO / SPF Santé publique – FOD Volksgezondheid",
+    "kbo": "BCE/KBO",
 }
 
 
@@ -102,6 +103,37 @@ def verified_label(timestamp: int | datetime | None) -> str:
         return _("Never checked by a person")
     moment = as_datetime(timestamp)
     return _("Checked on %(date)s", date=format_date(moment, "long"))
+
+
+def facts_label(item: Any) -> str:
+    """How old the facts of a fiche (or a search document) are, in words, with what dates them."""
+    from directory.operations.freshness import facts_basis
+
+    basis, moment = facts_basis(item)
+    if basis == "checked":
+        return _("Checked on %(date)s", date=format_date(moment, "long"))
+    if basis == "source":
+        return _("Facts as the source gave them on %(date)s", date=format_date(moment, "long"))
+    if basis == "edited":
+        return _("Entered on %(date)s, never checked since", date=format_date(moment, "long"))
+    return _("The source gives no date for these facts")
+
+
+def newer_conflict(service: Any) -> Any:
+    """See `directory.operations.freshness.newer_conflict`."""
+    from directory.operations.freshness import newer_conflict as find
+
+    return find(service)
+
+
+def stale_label(item: Any) -> str:
+    """The "to check" badge of a fiche whose facts are older than FRESHNESS_STALE_AFTER_DAYS."""
+    from directory.operations.freshness import facts_basis
+
+    basis, moment = facts_basis(item)
+    if basis == "source" and moment is not None:
+        return _("Facts from %(year)s: to check", year=moment.year)
+    return _("Not checked for over a year")
 
 
 def closure_label(closed_from: date | None, closed_until: date | None) -> str:

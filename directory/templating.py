@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_percent
 
 from directory import presenters as p
 from directory.i18n import LANGUAGES, get_locale, localized, other_language
@@ -43,6 +43,9 @@ GLOBALS = (
     p.this_week,
     p.week_summary,
     p.verified_label,
+    p.facts_label,
+    p.stale_label,
+    p.newer_conflict,
     p.as_datetime,
     p.closure_label,
     p.today,
@@ -52,6 +55,7 @@ GLOBALS = (
     p.fiche_url,
     p.service_jsonld,
     format_date,
+    format_percent,
     format_phone,
     tel_uri,
     # labels

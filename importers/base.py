@@ -60,6 +60,7 @@ class ServiceRecord:
     lon: float | None = None
     bce_number: str = ""
     licence: str = ""
+    source_date: str = ""  # the date the source gives for these facts ("2020-02-01", "2026"), never the import date
 
 
 @dataclass

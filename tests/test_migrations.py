@@ -75,40 +75,47 @@ def row_counts() -> dict[str, int]:
 
 
 def test_a_database_at_the_first_revision_keeps_every_row_through_the_upgrade(empty_app: Flask) -> None:
+    """Filled with today's models at head, taken down to the first revision, then upgraded again: every row stays.
+    (Filling at the first revision with today's models would fail as soon as a later revision adds a column.)"""
     import flask_migrate
 
-    flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision=schema.INITIAL_REVISION)
-    assert schema.current_revision() == schema.INITIAL_REVISION
+    schema.upgrade_database()
     before = fill()
     for name in ("service", "organization", "user", "membership", "revision", "audit_log", "mail_message", "commune"):
         assert before[name] > 0, name
     db.session.remove()
+    flask_migrate.downgrade(directory=str(schema.MIGRATIONS), revision=schema.INITIAL_REVISION)
+    assert schema.current_revision() == schema.INITIAL_REVISION
+    first = set(sa.inspect(db.engine).get_table_names())  # the rows of later tables went with their tables
 
     said = schema.upgrade_database()
 
     assert schema.current_revision() == head()
     assert "stamped" not in said
     after = row_counts()
-    assert {name: after[name] for name in before} == before
+    assert {name: after[name] for name in before if name in first} == {n: c for n, c in before.items() if n in first}
 
 
 def test_a_database_made_before_migrations_is_stamped_then_upgraded(empty_app: Flask) -> None:
+    """A database with the first revision's tables and no alembic_version (as `db.create_all()` made it before
+    migrations), holding rows: built at head, taken down to the first revision, its version table dropped."""
     import flask_migrate
 
-    # What `db.create_all()` made before migrations existed: the first revision's tables, no alembic_version.
-    flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision=schema.INITIAL_REVISION)
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE alembic_version"))
+    schema.upgrade_database()
     before = fill()
     db.session.remove()
+    flask_migrate.downgrade(directory=str(schema.MIGRATIONS), revision=schema.INITIAL_REVISION)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE alembic_version"))
     assert schema.current_revision() is None
+    first = set(sa.inspect(db.engine).get_table_names())
 
     said = schema.upgrade_database()
 
     assert said.startswith(f"existing schema stamped at revision {schema.INITIAL_REVISION}")
     assert schema.current_revision() == head()
     after = row_counts()
-    assert {name: after[name] for name in before} == before
+    assert {n: c for n, c in after.items() if n in first} == {n: c for n, c in before.items() if n in first}
     assert "upgraded" not in schema.upgrade_database()  # a second run changes nothing
 
 

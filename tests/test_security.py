@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from directory.extensions import db
-from directory.models import Service
+from directory.models import Candidate, CandidateStatus, Service
 from directory.models.accounts import AuditLog
 from directory.models.campaigns import Campaign
 from directory.models.moderation import ChangeRequest, ProblemReport
@@ -33,7 +33,7 @@ from tests.account_helpers import (
 
 class Route(NamedTuple):
     """A protected route: `path` and `data` may name {own}, {other} (fiches) and the ids {draft}, {report}, {user},
-    {claim}, {proposal}, {campaign}."""
+    {claim}, {proposal}, {campaign}, {candidate}."""
 
     endpoint: str
     method: str
@@ -73,6 +73,14 @@ MODERATOR = [
     Route("campaigns.index", "GET", "/fr/moderation/campaigns"),
     Route("campaigns.index", "POST", "/fr/moderation/campaigns", {"name": "x", "action": "preview"}),
     Route("campaigns.detail", "GET", "/fr/moderation/campaigns/{campaign}"),
+    Route("candidates.queue", "GET", "/fr/coordination/candidates/"),
+    Route("candidates.map_view", "GET", "/fr/coordination/candidates/map?bassin=nord"),
+    Route("candidates.candidate", "GET", "/fr/coordination/candidates/{candidate}"),
+    Route("candidates.publish", "POST", "/fr/coordination/candidates/{candidate}/publish"),
+    Route("candidates.merge", "POST", "/fr/coordination/candidates/{candidate}/merge", {"service_id": "{other}"}),
+    Route("candidates.dismiss", "POST", "/fr/coordination/candidates/{candidate}/dismiss"),
+    Route("candidates.dismiss_many", "POST", "/fr/coordination/candidates/dismiss", {"ids": "{candidate}"}),
+    Route("coverage.page", "GET", "/fr/coordination/coverage/"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -126,11 +134,12 @@ def scene(app: Flask) -> Scene:
         claim = Claim(service_id=team.other, organization_id=other.organization_id, name="Eve", email="eve@example.org")
         proposal = ServiceProposal(values={"name_fr": "Nouveau"}, proposer_email="eve@example.org")
         campaign = Campaign(name="Printemps")
-        db.session.add_all([draft, report, claim, proposal, campaign])
+        candidate = Candidate(source="t", source_id="lead", name_fr="Lead", status=CandidateStatus.PENDING)
+        db.session.add_all([draft, report, claim, proposal, campaign, candidate])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
-        ids |= {"claim": claim.id, "proposal": proposal.id, "campaign": campaign.id}
+        ids |= {"claim": claim.id, "proposal": proposal.id, "campaign": campaign.id, "candidate": candidate.id}
     return Scene(team, ids)
 
 

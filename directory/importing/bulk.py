@@ -101,5 +101,5 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
     for table, rows in links:
         if rows:
             db.session.execute(insert(table), rows)
-    enqueue(db.session(), service_ids)
+    enqueue(db.session(), service_ids, new=True)
     return service_ids

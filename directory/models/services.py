@@ -172,6 +172,7 @@ class Service(Model):
     source: Mapped[str] = mapped_column(String(40), default="manual")
     source_id: Mapped[str | None] = mapped_column(String(120))
     source_licence: Mapped[str] = mapped_column(String(200), default="")
+    source_date: Mapped[date | None]  # the date the source gives for its facts (never the import date)
     field_provenance: Mapped[dict] = mapped_column(JSON, default=dict)  # field → {"source": ..., "human": bool}
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
