@@ -9,7 +9,8 @@ from flask import Flask
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The first revision: the schema as `db.create_all()` made it before migrations. A database that has its tables but
-# no alembic_version table is stamped at this revision, then upgraded.
+# no alembic_version table is stamped at this revision, then upgraded (or at head when it already matches the
+# models, as a database made by `db.create_all()` today does).
 INITIAL_REVISION = "0001"
 LEGACY_MARKER_TABLE = "service"
 
@@ -32,9 +33,10 @@ def upgrade_database() -> str:
     said = []
     before = current_revision()
     if before is None and sa.inspect(db.engine).has_table(LEGACY_MARKER_TABLE):
-        flask_migrate.stamp(directory=str(MIGRATIONS), revision=INITIAL_REVISION)
-        said.append(f"existing schema stamped at revision {INITIAL_REVISION}")
-        before = INITIAL_REVISION
+        before = "head" if matches_models() else INITIAL_REVISION
+        flask_migrate.stamp(directory=str(MIGRATIONS), revision=before)
+        before = current_revision()
+        said.append(f"existing schema stamped at revision {before}")
     flask_migrate.upgrade(directory=str(MIGRATIONS))
     after = current_revision()
     said.append(f"schema at revision {after}" if before == after else f"schema upgraded {before or 'empty'} → {after}")
@@ -49,3 +51,15 @@ def current_revision() -> str | None:
 
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def matches_models() -> bool:
+    """Whether the database's schema is the models' (Alembic's autogenerate comparison finds no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from directory.extensions import db
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return not compare_metadata(context, db.metadata)

@@ -32,8 +32,12 @@ def make_user(email: str, role: Role = Role.EDITOR, organizations: tuple[Organiz
 
 def sign_in(client: FlaskClient, user_id: int) -> FlaskClient:
     """Open a session for the user without the e-mail round trip (the round trip is tested in test_auth)."""
+    with client.application.app_context():
+        version = db.session.get(User, user_id).session_version  # type: ignore[union-attr]
+        db.session.remove()
     with client.session_transaction() as session:
         session["user_id"] = user_id
+        session["session_version"] = version
     return client
 
 

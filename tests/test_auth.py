@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from directory.extensions import db
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User
 from directory.models.base import utcnow
+from directory.operations import mail
 from tests.account_helpers import links, mails_to, make_user, sign_in
 from tests.factories import make_service
 
@@ -194,6 +195,7 @@ def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(ap
         db.session.commit()
     server.server_close()  # down: the message stays queued
     smtp_app.test_client().post("/fr/account/sign-in", data={"email": "ana@example.org"})
+    assert mail.worker.wait()
     with smtp_app.app_context():
         queued = db.session.scalars(select(MailMessage)).one()
         assert queued.sent_at is None and queued.error

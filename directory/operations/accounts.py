@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -131,7 +131,7 @@ def request_sign_in(email: str, lang: str, next_path: str = "") -> bool:
         audit("sign_in_requested", None, details={"known": False})
         return False
     user.lang = lang
-    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user), next=next_path or None, _external=True)
+    link = mail.public_url("auth.confirm", lang_code=lang, token=issue_token(user), next=next_path or None)
     mail.send_template(
         user.email,
         lang,
@@ -163,7 +163,7 @@ def invite(email: str, organization: Organization, by: User, lang: str, role: Ro
         db.session.add(Membership(user_id=user.id, organization_id=organization.id, invited_by_id=by.id))
         db.session.flush()
         db.session.refresh(user, ["memberships"])
-    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user, "invite"), _external=True)
+    link = mail.public_url("auth.confirm", lang_code=lang, token=issue_token(user, "invite"))
     mail.send_template(
         user.email,
         lang,
@@ -178,13 +178,30 @@ def invite(email: str, organization: Organization, by: User, lang: str, role: Ro
     return user
 
 
+def revoke_sessions(user: User) -> None:
+    """Make every existing session cookie of `user` worthless (sign-out, role change, deactivation)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def set_role(user: User, role: Role, by: User) -> None:
-    """Change a user's global role (admins only)."""
+    """Change a user's global role (admins only); their open sessions end."""
     if not by.is_admin:
         raise PermissionError("only an admin changes roles")
     if user.role != role:
         audit("role", by, user, details={"from": str(user.role), "to": str(role)})
         user.role = role
+        revoke_sessions(user)
+        db.session.flush()
+
+
+def set_active(user: User, active: bool, by: User) -> None:
+    """Activate or deactivate an account (admins only); a deactivated user's sessions end."""
+    if not by.is_admin:
+        raise PermissionError("only an admin activates accounts")
+    if user.active != active:
+        user.active = active
+        revoke_sessions(user)
+        audit("activate" if active else "deactivate", by, user)
         db.session.flush()
 
 
