@@ -83,6 +83,14 @@ class DefaultConfig:
     FRESHNESS_REMIND_EVERY_DAYS = 30
     FRESHNESS_STALE_AFTER_DAYS = 365
 
+    # `flask serve` (gunicorn): 0 workers = one per core plus one; threads per worker; seconds a request may take;
+    # seconds a graceful stop (SIGTERM) waits for the requests in progress.
+    SERVE_WORKERS = 0
+    SERVE_THREADS = 4
+    SERVE_TIMEOUT = 120
+    SERVE_GRACEFUL_TIMEOUT = 30
+    SERVE_ACCESS_LOG = False
+
     PAGE_SIZE = 20
     MAX_TOTAL_HITS = 200_000
 
