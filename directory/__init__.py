@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import cli, i18n, models, search, security, views  # noqa: F401  (models registers the tables)
+    from directory import cli, i18n, models, observability, search, security, views  # noqa: F401  (models: tables)
     from directory.extensions import babel, csrf, db
 
     db.init_app(app)
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     security.init_app(app)  # before the routes: the id converter
+    observability.init_app(app)
     search.init_app(app)
     views.init_app(app)
     cli.init_app(app)

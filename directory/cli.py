@@ -19,9 +19,11 @@ from directory.config import REPO_ROOT
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
     from directory.account_cli import COMMANDS as accounts
+    from directory.backup import backup_command, restore_command
+    from directory.doctor import doctor
     from directory.geo.cli import geo
+    from directory.importing.cli import import_command
     from directory.search.cli import meili, search
-    from importers.cli import import_command
 
     schema.init_app(app)  # Flask-Migrate: the `flask db` group (upgrade, migrate, current, history...)
     for command in (
@@ -34,6 +36,9 @@ def init_app(app: Flask) -> None:
         i18n,
         setup,
         serve,
+        doctor,
+        backup_command,
+        restore_command,
         *accounts,
     ):
         app.cli.add_command(command)
@@ -73,7 +78,7 @@ def export_command(format_name: str, path: Path) -> None:
     import json
 
     from directory.operations.hsds import export_services
-    from directory.operations.hsds_tabular import flatten, write_tables
+    from importers.hsds_tabular import flatten, write_tables
 
     services = list(export_services())
     if format_name == "hsds":
@@ -133,7 +138,7 @@ def setup(skip_data: bool) -> None:
     click.echo(load_vocabularies())
     db.session.commit()
     if not skip_data:
-        from importers.defaults import import_default_dataset
+        from directory.importing.defaults import import_default_dataset
 
         click.echo(import_default_dataset(Path(current_app.config["SHARED_DATA_DIR"])))
 
