@@ -166,7 +166,6 @@ def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
         ensure_index()
         sync_outbox()
         db.session.remove()
-        db.engine.dispose()  # the workers open their own connections
         click.echo(f"Qui fait quoi / Wie doet wat: http://{host}:{port}/")
         if dev:
             from werkzeug.serving import run_simple
@@ -181,7 +180,7 @@ def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
         else:
             from directory.serving import ProductionServer, gunicorn_options
 
-            ProductionServer(gunicorn_options(app, host, port, workers, threads)).run()
+            ProductionServer(app, gunicorn_options(app, host, port, workers, threads)).run()
     finally:
         if process and os.getpid() == owner:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # gunicorn's handler would reap Meilisearch for us

@@ -13,6 +13,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # models, as a database made by `db.create_all()` today does).
 INITIAL_REVISION = "0001"
 LEGACY_MARKER_TABLE = "service"
+# Tables that the application builds at run time, outside the models (the SQL search fallback's full-text table and
+# SQLite's FTS5 shadow tables): migrations neither create nor drop them, and comparisons leave them out.
+UNMANAGED_TABLE_PREFIXES = ("search_text",)
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's filter for autogenerate and comparisons: every name but the unmanaged tables."""
+    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
 
 
 def init_app(app: Flask) -> None:
@@ -21,7 +29,7 @@ def init_app(app: Flask) -> None:
 
     from directory.extensions import db
 
-    Migrate(app, db, directory=str(MIGRATIONS))
+    Migrate(app, db, directory=str(MIGRATIONS), include_name=include_name)
 
 
 def upgrade_database() -> str:
@@ -61,5 +69,5 @@ def matches_models() -> bool:
     from directory.extensions import db
 
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         return not compare_metadata(context, db.metadata)

@@ -50,7 +50,7 @@ def start_managed_meili(app: Flask, say: Callable[[str], object] = print) -> Mei
     """Start the managed Meilisearch on MEILI_PORT, or on a free port when another program holds that one (the
     chosen port reaches the server's worker processes through DIRECTORY_MEILI_PORT). None when our own server
     (our key works) already answers there."""
-    from directory.search.client import MeiliClient, MeiliError
+    from directory.search.client import MeiliError
     from directory.search.server import MeiliProcess, free_port, install_binary
 
     client = app.extensions["meili"]
@@ -65,10 +65,7 @@ def start_managed_meili(app: Flask, say: Callable[[str], object] = print) -> Mei
         port = free_port()
         say(f"Port {app.config['MEILI_PORT']} is taken by another program: Meilisearch will listen on {port}.")
         app.config["MEILI_PORT"], app.config["MEILI_URL"] = port, f"http://127.0.0.1:{port}"
-        client.close()
-        app.extensions["meili"] = MeiliClient(
-            app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
-        )
+        _renew_meili_client(app)
         os.environ["DIRECTORY_MEILI_PORT"] = str(port)
     binary = install_binary(Path(app.config["MEILI_BINARY"]))
     process = MeiliProcess(binary, Path(app.config["MEILI_DATA_DIR"]), port, app.config["MEILI_MASTER_KEY"]).start()
@@ -76,14 +73,35 @@ def start_managed_meili(app: Flask, say: Callable[[str], object] = print) -> Mei
     return process
 
 
-class ProductionServer(BaseApplication):
-    """gunicorn run from this process: its arbiter builds the application once (`preload_app`: it opens no
-    connection at creation) and forks `workers` processes of `threads` threads each, which open their own database
-    and Meilisearch connections. SIGTERM is a graceful stop: the workers stop accepting, finish the requests they
-    hold (up to `graceful_timeout`), then exit."""
+def _renew_meili_client(app: Flask) -> None:
+    """Replace the Meilisearch client by a new one, which has not opened a connection yet."""
+    from directory.search.client import MeiliClient
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
+    app.extensions["meili"].close()
+    app.extensions["meili"] = MeiliClient(
+        app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
+    )
+
+
+def release_connections(app: Flask) -> None:
+    """Close what this process opened (database pool, Meilisearch connection) before gunicorn forks its workers,
+    so each worker opens its own and none is shared across processes."""
+    from directory.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _renew_meili_client(app)
+
+
+class ProductionServer(BaseApplication):
+    """gunicorn run from this process with `app` (`preload_app`: built once, connections released, then forked
+    into `workers` processes of `threads` threads each, which open their own database and Meilisearch
+    connections). SIGTERM is a graceful stop: the workers stop accepting, finish the requests they hold (up to
+    `graceful_timeout`), then exit."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application, self.options = app, options
         super().__init__()
 
     def load_config(self) -> None:
@@ -91,9 +109,8 @@ class ProductionServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from directory import create_app
-
-        return create_app()
+        release_connections(self.application)
+        return self.application
 
 
 def default_workers() -> int:
