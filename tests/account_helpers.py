@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import socketserver
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -115,3 +116,26 @@ def csrf_token(page: bytes) -> str:
 def page_text(response: TestResponse) -> str:
     """A response's HTML with entities decoded (Jinja escapes apostrophes), for asserting on visible text."""
     return html.unescape(response.data.decode())
+
+
+class SMTPRecorder(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: records each message's data."""
+
+    received: list[bytes] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    data += chunk
+                self.received.append(data)
+                self.wfile.write(b"250 ok\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")

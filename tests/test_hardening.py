@@ -24,7 +24,7 @@ from directory.extensions import db
 from directory.models.accounts import LoginToken, MailMessage, Role
 from directory.operations import mail
 from directory.search.server import MeiliProcess, free_port, install_binary
-from tests.account_helpers import Team, mails_to, make_user, sign_in
+from tests.account_helpers import SMTPRecorder, Team, mails_to, make_user, sign_in
 from tests.factories import make_service
 
 # --- Secret key, instance folder and database file ---------------------------------------------------------------
@@ -88,32 +88,9 @@ def test_links_in_mails_use_the_public_url_not_the_request_host(make_app: Callab
 # --- Mail: after the response, by a worker, bodies emptied once sent --------------------------------------------
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: records each message's data."""
-
-    received: list[bytes] = []
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 test\r\n")
-        while line := self.rfile.readline():
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                self.wfile.write(b"354 go\r\n")
-                data = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    data += chunk
-                self.received.append(data)
-                self.wfile.write(b"250 ok\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 @pytest.fixture
 def smtp_port() -> Iterator[int]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPRecorder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]
@@ -128,7 +105,7 @@ def test_a_sent_mail_keeps_no_readable_link(make_app: Callable[..., Flask], smtp
         db.session.commit()
     site.test_client().post("/fr/account/sign-in", data={"email": "ana@example.org"})
     assert mail.worker.wait()
-    delivered = _SMTPHandler.received[-1].decode()
+    delivered = SMTPRecorder.received[-1].decode()
     assert "/fr/account/sign-in/" in delivered
     with site.app_context():
         message = db.session.scalars(select(MailMessage)).one()
