@@ -84,6 +84,9 @@ class DefaultConfig:
     # (the link already sent stays valid), so nobody can lock the owner out by asking for their links.
     RATE_LIMIT_SIGN_IN_MAIL = (1, 300)
     RATE_LIMIT_INVITE = (10, 3600)  # invitations per inviting account per seconds
+    # Look the address up and mail the link after the response, so its timing does not tell who has an account
+    # (tests that read the link at once turn it off; tests/test_hardening.py keeps it on).
+    SIGN_IN_IN_BACKGROUND = True
     RATE_LIMIT_REPORT = (5, 3600)
     RATE_LIMIT_PDF = (30, 600)  # PDFs are CPU-heavy: per client address per seconds
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none). Without it, rate limits would

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from directory import create_app
 from directory.config import InsecureConfig
 from directory.extensions import db
-from directory.models.accounts import LoginToken, MailMessage, Role
+from directory.models.accounts import AuditLog, LoginToken, MailMessage, Role
 from directory.operations import mail
 from directory.search.server import MeiliProcess, free_port, install_binary
 from tests.account_helpers import SMTPRecorder, Team, mails_to, make_user, sign_in
@@ -120,7 +120,9 @@ def test_sign_in_takes_the_same_short_time_for_known_and_unknown_addresses_with_
     hung = socket.socket()
     hung.bind(("127.0.0.1", 0))
     hung.listen(8)  # connections are queued, never answered: smtplib would wait for its 10 s timeout
-    site = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=hung.getsockname()[1], MAIL_USE_TLS=False)
+    site = make_app(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=hung.getsockname()[1], MAIL_USE_TLS=False, SIGN_IN_IN_BACKGROUND=True
+    )
     with site.app_context():
         make_user("ana@example.org")
         db.session.commit()
@@ -136,8 +138,11 @@ def test_sign_in_takes_the_same_short_time_for_known_and_unknown_addresses_with_
     assert mail.worker.wait()
     assert max(timings.values()) < 1.0, timings
     with site.app_context():
-        message = db.session.scalars(select(MailMessage)).one()
+        message = db.session.scalars(select(MailMessage)).one()  # written after the response, for ana only
+        assert message.to == "ana@example.org"
         assert message.sent_at is None and message.error  # kept for `flask mail send`
+        audited = db.session.scalars(select(AuditLog).where(AuditLog.action == "sign_in_requested")).all()
+        assert [(entry.details["known"], entry.ip) for entry in audited] == [(True, "127.0.0.1"), (False, "127.0.0.1")]
 
 
 # --- Sessions -----------------------------------------------------------------------------------------------------

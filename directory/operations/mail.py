@@ -11,13 +11,14 @@ the table is the outbox, readable at /<lang>/dev/outbox when DEBUG or TESTING.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import queue
 import smtplib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -66,6 +67,12 @@ def send_template(to: str, lang: str, template: str, subject: str, **context: ob
         return send(to, gettext(subject), render_template(template, lang=lang, **context))
 
 
+def _deliver_committed(ids: set[int]) -> None:
+    with Session(db.engine) as session:
+        deliver(session, ids)
+        session.commit()
+
+
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute link for an e-mail, on the configured PUBLIC_URL whatever the request's Host said."""
     parts = urlsplit(current_app.config["PUBLIC_URL"])
@@ -85,32 +92,37 @@ def _after_commit(session: Session) -> None:
 
 
 class DeliveryWorker:
-    """One background thread per process that delivers committed messages, in the order they were queued."""
+    """One background thread per process that runs jobs after the response, in order: delivering committed
+    messages, and the work of a sign-in request (so its answer takes the same time for every address)."""
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[tuple[Flask, set[int]]] = queue.Queue()
+        self.queue: queue.Queue[tuple[Flask, Callable[[], object]]] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
         self.lock = threading.Lock()
 
     def submit(self, app: Flask, ids: set[int]) -> None:
+        """Deliver the messages `ids` (committed) by SMTP."""
+        self.run_later(app, functools.partial(_deliver_committed, set(ids)))
+
+    def run_later(self, app: Flask, job: Callable[[], object]) -> None:
+        """Run `job` in an application context of `app` on the worker thread."""
         with self.lock:
             if self.pid != os.getpid():  # a forked worker process: the parent's thread and queue are not ours
                 self.queue, self.thread, self.pid = queue.Queue(), None, os.getpid()
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, name="mail-delivery", daemon=True)
                 self.thread.start()
-        self.queue.put((app, set(ids)))
+        self.queue.put((app, job))
 
     def _run(self) -> None:
         while True:
-            app, ids = self.queue.get()
+            app, job = self.queue.get()
             try:
-                with app.app_context(), Session(db.engine) as session:
-                    deliver(session, ids)
-                    session.commit()
-            except Exception:  # the messages stay queued for `flask mail send`
-                log.exception("mail delivery failed")
+                with app.app_context():
+                    job()
+            except Exception:  # messages stay queued for `flask mail send`
+                log.exception("background mail job failed")
             finally:
                 self.queue.task_done()
 

@@ -68,7 +68,7 @@ def sign_in() -> str | Response:
         # works. Counted for unknown addresses too, so the answer never tells whether an account exists.
         email = form.email.data.strip().lower()
         if not over_limit("sign_in_mail", current_app.config["RATE_LIMIT_SIGN_IN_MAIL"], email):
-            accounts.request_sign_in(form.email.data, get_locale(), safe_next(form.next.data, ""))
+            accounts.request_sign_in_later(form.email.data, get_locale(), safe_next(form.next.data, ""))
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
