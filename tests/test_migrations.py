@@ -50,7 +50,7 @@ def fill() -> None:
     from directory.operations.mail import send
     from directory.operations.vocabulary import load_vocabularies
 
-    load_geography(Path(current_app.config["SHARED_DATA_DIR"]))
+    load_geography(Path(current_app.config["SHARED_DATA_DIR"]), orientation=False)  # its tables came later
     load_vocabularies()
     team = make_team()
     service = db.session.get(Service, team.own)

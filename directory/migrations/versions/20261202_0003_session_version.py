@@ -1,7 +1,7 @@
 """Session version per user: sign-out and role changes revoke sessions
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0103_selfserve
 Create Date: 2026-12-02 07:32:14.814632
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
+down_revision = "0103_selfserve"
 branch_labels = None
 depends_on = None
 
