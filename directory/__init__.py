@@ -27,8 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import account_cli, cli, i18n, models, observability, schema, search, templating, web  # noqa: F401
+    from directory import account_cli, cli, i18n, models, observability, schema, search, security, templating, web  # noqa: F401
     from directory.backup import backup_command, restore_command
+    from directory.coverage_cli import data
     from directory.doctor import doctor
     from directory.extensions import babel, csrf, db
     from directory.geo.cli import geo
@@ -37,7 +38,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.search import retry, sync
     from directory.search.cli import meili
     from directory.search.cli import search as search_group
-    from directory.coverage_cli import data
     from directory.views import (
         api,
         auth,
@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
     )
     csrf.init_app(app)
+    security.init_app(app)  # before the routes: the id converter, the session interface
     schema.init_app(app)  # Flask-Migrate: migrations, and the `flask db` commands
     search.init_app(app)  # the Meilisearch client, app.extensions["meili"]
     sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit

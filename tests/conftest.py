@@ -49,6 +49,7 @@ def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
         "MEILI_MASTER_KEY": MEILI_KEY,
         "MEILI_INDEX_PREFIX": prefix,
         "WTF_CSRF_ENABLED": False,
+        "SIGN_IN_IN_BACKGROUND": False,  # links readable as soon as the request returns (on in test_hardening)
         "GEOCODER": "none",
         "TILE_URL": "",
         "SEARCH_RETRY_SECONDS": 0,  # tests drive directory.search.retry themselves

@@ -39,6 +39,8 @@ class User(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Raised at sign-out, role change and deactivation: sessions carrying an older number are no longer valid.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
@@ -125,7 +127,8 @@ class RateLimitHit(Model):
 
 
 class MailMessage(Model):
-    """Every e-mail we send. Without MAIL_SERVER it stays here (the development and test outbox)."""
+    """Every e-mail we send. Without MAIL_SERVER it stays here (the development and test outbox). Once sent, the
+    body is emptied (it may hold a sign-in, invitation or verification link); recipient, subject and dates stay."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import selectinload
@@ -162,10 +162,8 @@ def send_reminders(now: datetime | None = None, dry_run: bool = False) -> dict[s
         items = [
             {
                 "service": service,
-                "verify": url_for(
-                    "edit.verify_link", lang_code=user.lang, token=verify_token(user, service), _external=True
-                ),
-                "edit": url_for("edit.service", lang_code=user.lang, service_id=service.id, _external=True),
+                "verify": mail.public_url("edit.verify_link", lang_code=user.lang, token=verify_token(user, service)),
+                "edit": mail.public_url("edit.service", lang_code=user.lang, service_id=service.id),
             }
             for service in services
         ]

@@ -24,6 +24,7 @@ from directory.security import (
     login_required,
     login_user,
     logout_user,
+    over_limit,
     rate_limit,
     safe_next,
 )
@@ -47,9 +48,12 @@ class InviteForm(FlaskForm):
 def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])
-        rate_limit("sign_in_email", current_app.config["RATE_LIMIT_SIGN_IN"], form.email.data.strip().lower())
-        accounts.request_sign_in(form.email.data, get_locale(), safe_next(form.next.data, ""))
+        rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])  # this client's address
+        # Per account, no refusal (anyone may type the address): at most one link per window, the last one still
+        # works. Counted for unknown addresses too, so the answer never tells whether an account exists.
+        email = form.email.data.strip().lower()
+        if not over_limit("sign_in_mail", current_app.config["RATE_LIMIT_SIGN_IN_MAIL"], email):
+            accounts.request_sign_in_later(form.email.data, get_locale(), safe_next(form.next.data, ""))
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
@@ -81,8 +85,8 @@ def sign_out() -> Response:
     user = current_user()
     if user is not None:
         accounts.audit("sign_out", user)
-        db.session.commit()
-    logout_user()
+    logout_user()  # ends every session of the user, copied cookies included
+    db.session.commit()
     return redirect(url_for("public.home"))
 
 
@@ -107,6 +111,7 @@ def account() -> str | Response | tuple[str, int]:
     assert user is not None
     form = _invite_form(user)
     if form.validate_on_submit():
+        rate_limit("invite", current_app.config["RATE_LIMIT_INVITE"], f"user:{user.id}")
         organization = db.session.get(Organization, form.organization.data)
         if organization is None:
             abort(404)
@@ -141,8 +146,7 @@ def set_role(user_id: int) -> Response:
         abort(400)
     accounts.set_role(target, role, current_user())  # type: ignore[arg-type]
     if "active" in request.form:
-        target.active = request.form["active"] == "1"
-        accounts.audit("activate" if target.active else "deactivate", current_user(), target)
+        accounts.set_active(target, request.form["active"] == "1", current_user())  # type: ignore[arg-type]
     db.session.commit()
     flash(_("Saved."))
     return redirect(url_for("auth.users"))

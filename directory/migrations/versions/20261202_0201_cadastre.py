@@ -1,7 +1,7 @@
 """Cadastre: candidates (services a source names, for coordinators) and the source date of a fiche
 
 Revision ID: 0201_cadastre
-Revises: 0103_selfserve
+Revises: 0003
 Create Date: 2026-12-02 07:40:41.449735
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0201_cadastre"
-down_revision = "0103_selfserve"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
