@@ -59,6 +59,7 @@ MODERATOR = [
     Route("moderation.report", "POST", "/fr/moderation/reports/{report}"),
     Route("moderation.restore", "POST", "/fr/moderation/services/{other}/revisions/0/restore"),
     Route("moderation.stale", "GET", "/fr/moderation/stale"),
+    Route("unmet.unmet_searches", "GET", "/fr/moderation/unmet-searches"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [

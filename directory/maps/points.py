@@ -18,24 +18,17 @@ FIELDS = ["id", "service_id", "_geo", "name_fr", "name_nl", "sector"]
 COLUMNS = ["lat", "lng", "id", "name", "need"]
 
 
-def _search(params: SearchParams, limit: int, strategy: str, attributes: list[str]) -> dict:
-    uid = index_name()
-    lean = replace(params, page=1, per_page=limit)
-    body = build_queries(lean, uid, attributes=attributes, strategy=strategy)[0]
-    for key in ("indexUid", "facets"):
-        body.pop(key, None)
-    return get_client().search(uid, body)  # type: ignore[no-any-return]
-
-
 def search_hits(
     params: SearchParams, limit: int = MAX_POINTS, attributes: list[str] = FIELDS
 ) -> tuple[int, list[dict]]:
-    """(total, hits) of the search without facets, in rank order (by distance with `near`); like the list, falls
-    back to matching some words when no service matches all of them. Raises MeiliError when Meilisearch fails."""
-    answer = _search(params, limit, "all", attributes)
-    if not answer.get("totalHits") and len(params.q.split()) > 1:
-        answer = _search(params, limit, "last", attributes)
-    return answer.get("totalHits", 0), answer["hits"]
+    """(total, hits) of the search without facets, in rank order (by distance with `near`); like the list, only
+    true matches (no "some of the words" fallback). Raises MeiliError when Meilisearch fails."""
+    uid = index_name()
+    lean = replace(params, page=1, per_page=limit)
+    queries = build_queries(lean, uid, attributes=attributes, facets=False)  # the kind, then other kinds' text
+    results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
+    hits = [hit for result in results for hit in result["hits"]][:limit]
+    return sum(result.get("totalHits", 0) for result in results), hits
 
 
 def map_points(params: SearchParams, limit: int = MAX_POINTS) -> dict:

@@ -17,6 +17,7 @@ from directory.models.services import (
     Service,
     ServiceStatus,
 )
+from directory.models.unmet import UnmetSearch
 from directory.models.vocabulary import Public, Sector
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "Service",
     "ServiceSource",
     "ServiceStatus",
+    "UnmetSearch",
 ]

@@ -14,7 +14,7 @@ from directory.i18n import LANGUAGES, get_locale, localized, other_language
 # Each module exposes `bp`; add new page modules here.
 BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api", "directory.views.errors")
 BLUEPRINT_MODULES += ("directory.views.maps", "directory.views.easy", "directory.views.printing")
-BLUEPRINT_MODULES += tuple(f"directory.views.{name}" for name in ("auth", "edit", "moderation", "reports"))
+BLUEPRINT_MODULES += tuple(f"directory.views.{name}" for name in ("auth", "edit", "moderation", "reports", "unmet"))
 
 
 def init_app(app: Flask) -> None:
@@ -76,8 +76,14 @@ def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, l
     Unknown keys are left out: `url_for` would take `_external`, `endpoint` or `lang_code` as its own."""
     from directory.search.settings import FACETS
 
-    known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", *FACETS}
-    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in known and k not in drop}
+    known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", "not", "sort", "open"}
+    known |= {"open_at", *FACETS}
+    args = {
+        k: kept
+        for k, v in request.args.to_dict(flat=False).items()
+        if k in known and k not in drop
+        if (kept := [x for x in v if x])
+    }
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

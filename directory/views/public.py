@@ -13,8 +13,11 @@ from directory.i18n import get_locale
 from directory.models import Bassin, Sector, Service
 from directory.models.services import whole_service
 from directory.presenters import fiche_url
+from directory.search.alternatives import missing_message
 from directory.search.client import MeiliError
+from directory.search.places import value_label
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
+from directory.search.unmet import record_after_response
 from directory.views import query_args
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
@@ -31,6 +34,12 @@ FACET_TITLES = {
     "wheelchair": _l("Wheelchair access"),
     "availability": _l("Availability"),
 }
+SORT_LABELS = {
+    "relevance": _l("Relevance"),
+    "distance": _l("Distance"),
+    "name": _l("Name"),
+    "verified": _l("Recently verified"),
+}
 POPULAR_SECTORS = (
     "general_practitioner",
     "medical_house",
@@ -45,16 +54,45 @@ POPULAR_SECTORS = (
 
 @bp.app_context_processor
 def search_helpers() -> dict:
-    """`search_url` for templates (the map view reuses it)."""
-    return {"search_url": search_url}
+    """Search helpers for templates (the map view reuses them)."""
+    return {
+        "search_url": search_url,
+        "understood_chips": understood_chips,
+        "query_args": query_args,
+        "missing_message": missing_message,
+    }
 
 
-def search_url(remove: tuple[str, str] | None = None, page: int | None = None, endpoint: str = "public.search") -> str:
-    """The current search's URL with one filter value removed, another page, or for another view (map)."""
-    args = query_args(drop=("page",))
+def understood_chips(params: SearchParams) -> list[dict[str, str]]:
+    """One chip per understood term: "Sector: CPAS (OCMW)", with the `not=` value that dismisses it."""
+    chips = []
+    for term in params.understood.terms:
+        parts = []
+        for kind, codes in term.kinds():
+            names = (
+                term.text if kind == "section" else ", ".join(value_label(kind, code, params.lang) for code in codes)
+            )
+            title = FACET_TITLES["quartier" if kind == "section" else kind]
+            parts.append(f"{title}: {names}")
+        chips.append({"label": f"{' · '.join(parts)} ({term.text})", "key": term.key})
+    return chips
+
+
+def search_url(
+    remove: tuple[str, str] | None = None,
+    page: int | None = None,
+    endpoint: str = "public.search",
+    dismiss: str | None = None,
+    **changes: str | None,
+) -> str:
+    """The current search's URL with one filter value removed, one understood term dismissed (`not=`), another
+    page, other parameters (`changes`, None removes), or for another view (map)."""
+    args = query_args(drop=("page",), **changes)
     if remove:
         name, value = remove
         args[name] = [v for raw in args.get(name, []) for v in raw.split(",") if v and v != value]
+    if dismiss:
+        args["not"] = [*args.get("not", []), dismiss]
     if page and page > 1:
         args["page"] = [str(page)]
     return url_for(endpoint, **args)
@@ -83,8 +121,16 @@ def search() -> tuple[str, int] | str:
         result = run_search(params)
     except MeiliError:
         return render_template("errors/503.html"), 503
+    record_after_response(result)
     return render_template(
-        "public/search.html", result=result, params=params, error=None, facet_titles=FACET_TITLES, facets=FACETS
+        "public/search.html",
+        result=result,
+        params=params,
+        error=None,
+        facet_titles=FACET_TITLES,
+        facets=FACETS,
+        missing=None if result.total else missing_message(params),
+        sorts=SORT_LABELS,
     )
 
 
