@@ -87,7 +87,7 @@ def run_one(n: int) -> dict:
     from directory import create_app
     from directory.extensions import db
     from directory.geo.loader import load_geography
-    from directory.operations.importing import run_import
+    from directory.importing.run import run_import
     from directory.operations.vocabulary import load_vocabularies
     from importers.template import TemplateImporter
 

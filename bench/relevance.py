@@ -87,9 +87,9 @@ def build_dataset(app) -> tuple[int, int]:
     """The `make run` data plus the synthetic fiches, indexed; returns (real, synthetic) fiche counts."""
     from bench.synthetic import add_synthetic
     from directory.geo.loader import load_geography
+    from directory.importing.defaults import import_default_dataset
     from directory.operations.vocabulary import load_vocabularies
     from directory.search.sync import reindex
-    from importers.defaults import import_default_dataset
 
     with app.app_context():
         db.drop_all()

@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from directory.schema import upgrade_database
+
 
 @click.group("users")
 def users() -> None:
@@ -20,7 +22,7 @@ def create_admin(email: str) -> None:
     from directory.extensions import db
     from directory.operations.accounts import create_admin as create
 
-    db.create_all()
+    upgrade_database()
     try:
         user = create(email)
     except ValueError as exc:

@@ -11,18 +11,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from directory import schema
 from directory.config import REPO_ROOT
 
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
     from directory.account_cli import COMMANDS as accounts
+    from directory.backup import backup_command, restore_command
+    from directory.doctor import doctor
     from directory.geo.cli import geo
+    from directory.importing.cli import import_command
     from directory.search.cli import meili, search
-    from importers.cli import import_command
 
+    schema.init_app(app)  # Flask-Migrate: the `flask db` group (upgrade, migrate, current, history...)
     for command in (
-        db_group,
         geo,
         gazetteer,
         search,
@@ -32,24 +35,12 @@ def init_app(app: Flask) -> None:
         i18n,
         setup,
         serve,
+        doctor,
+        backup_command,
+        restore_command,
         *accounts,
     ):
         app.cli.add_command(command)
-
-
-@click.group("db")
-def db_group() -> None:
-    """Database schema."""
-
-
-@db_group.command("init")
-@with_appcontext
-def db_init() -> None:
-    """Create missing tables (idempotent)."""
-    from directory.extensions import db
-
-    db.create_all()
-    click.echo("database ready")
 
 
 # Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
@@ -67,11 +58,10 @@ def gazetteer() -> None:
 @with_appcontext
 def gazetteer_load(path: Path) -> None:
     """Load a BeST address CSV (openaddress-bebru.csv) into the gazetteer (idempotent)."""
-    from directory.extensions import db
     from directory.operations.gazetteer import load_best
     from importers.best import BestFormatError
 
-    db.create_all()
+    schema.upgrade_database()
     try:
         click.echo(f"{load_best(path)} addresses loaded")
     except BestFormatError as exc:
@@ -87,7 +77,7 @@ def export_command(format_name: str, path: Path) -> None:
     import json
 
     from directory.operations.hsds import export_services
-    from directory.operations.hsds_tabular import flatten, write_tables
+    from importers.hsds_tabular import flatten, write_tables
 
     services = list(export_services())
     if format_name == "hsds":
@@ -133,7 +123,7 @@ def i18n_compile() -> None:
 @click.option("--skip-data", is_flag=True, help="Only schema and geography, no directory data.")
 @with_appcontext
 def setup(skip_data: bool) -> None:
-    """Create the schema, load geography and vocabularies, import the default dataset (idempotent).
+    """Upgrade the schema (migrations), load geography and vocabularies, import the default dataset (idempotent).
 
     Changed services are queued in the search outbox; `flask serve` pushes them to Meilisearch.
     """
@@ -142,12 +132,12 @@ def setup(skip_data: bool) -> None:
     from directory.operations.vocabulary import load_vocabularies
 
     current_app.config["SEARCH_SYNC_ON_COMMIT"] = False  # the outbox fills; `serve` pushes it in one go
-    db.create_all()
+    click.echo(schema.upgrade_database())
     click.echo(load_geography(Path(current_app.config["SHARED_DATA_DIR"])))
     click.echo(load_vocabularies())
     db.session.commit()
     if not skip_data:
-        from importers.defaults import import_default_dataset
+        from directory.importing.defaults import import_default_dataset
 
         click.echo(import_default_dataset(Path(current_app.config["SHARED_DATA_DIR"])))
 

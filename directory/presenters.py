@@ -19,7 +19,7 @@ from directory.labels import code_label, enum_label, language_name
 from directory.operations.hours import BRUSSELS, is_open, next_change, week_schedule
 from directory.operations.phones import format_phone, normalize_phone, tel_uri
 
-# Names of the sources loaded by default (importers/defaults.py); other sources show their own name.
+# Names of the sources loaded by default (directory/importing/defaults.py); other sources show their own name.
 SOURCE_NAMES = {
     "osm": "OpenStreetMap",
     "eurostat-hospitals": "Eurostat GISCO / SPF Santé publique – FOD Volksgezondheid",

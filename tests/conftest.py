@@ -41,6 +41,7 @@ def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "GEOCODER": "none",
         "TILE_URL": "",
+        "SEARCH_RETRY_SECONDS": 0,  # tests drive directory.search.retry themselves
     }
 
 
@@ -93,6 +94,34 @@ def app(tmp_path: Path, seeded_database: Path, meili_server: MeiliProcess) -> It
         client = get_client()
         client.delete_index(index_name())
         client.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def run_app(
+    tmp_path_factory: pytest.TempPathFactory, seeded_database: Path, meili_server: MeiliProcess
+) -> Iterator[Flask]:
+    """The `make run` data (the default dataset of ../shared/data imported on the seeded database) and its search
+    index, built once for the session. Read-only: tests that change data use `app`."""
+    from directory.extensions import db
+    from directory.search import get_client, index_name
+    from directory.search.sync import reindex, wait_until_indexed
+    from importers.defaults import import_default_dataset
+
+    path = tmp_path_factory.mktemp("run") / "run.sqlite3"
+    shutil.copy(seeded_database, path)
+    config = {**_config(f"sqlite:///{path}", meili_server, "run_"), "SEARCH_SYNC_ON_COMMIT": False}
+    application = create_app({**config, "RATE_LIMIT_PDF": (10_000, 60)})
+    with application.app_context():
+        import_default_dataset(Path(application.config["SHARED_DATA_DIR"]))
+        db.session.commit()
+        reindex()
+        wait_until_indexed(120)
+    yield application
+    with application.app_context():
+        get_client().delete_index(index_name())
+        get_client().close()
         db.session.remove()
         db.engine.dispose()
 

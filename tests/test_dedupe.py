@@ -8,9 +8,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.models import MergeCandidate, Service, ServiceSource
-from directory.operations.dedupe import normalize
-from directory.operations.importing import run_import
+from directory.text import normalize
 from importers.template import TemplateImporter
 from tests.factories import make_service
 

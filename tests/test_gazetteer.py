@@ -9,9 +9,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.models import Address, Service
 from directory.operations.gazetteer import load_best, lookup
-from directory.operations.importing import run_import
 from importers.template import TemplateImporter
 
 SAMPLE = Path(__file__).parent / "data" / "best-sample.csv"

@@ -12,8 +12,8 @@ from geopy.exc import GeocoderUnavailable
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.models import GeocodeCache, Service
-from directory.operations.importing import run_import
 from importers.template import TemplateImporter
 
 RECORDED = json.loads((Path(__file__).parent / "data" / "geocoder" / "nominatim.json").read_text(encoding="utf-8"))

@@ -11,8 +11,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from directory.extensions import db
+from directory.importing.run import run_import
 from directory.models import Service
-from directory.operations.importing import run_import
 from importers.osm import OsmImporter
 from importers.template import TemplateImporter
 
@@ -129,7 +129,7 @@ def test_overpass_json(app: Flask, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("rerun", [False, True])
 def test_default_dataset(app: Flask, rerun: bool) -> None:
-    from importers.defaults import import_default_dataset
+    from directory.importing.defaults import import_default_dataset
 
     with app.app_context():
         app.config["SEARCH_SYNC_ON_COMMIT"] = False

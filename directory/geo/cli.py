@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from directory.schema import upgrade_database
+
 
 @click.group("geo")
 def geo() -> None:
@@ -22,6 +24,6 @@ def load(data_dir: Path | None) -> None:
     from directory.extensions import db
     from directory.geo.loader import load_geography
 
-    db.create_all()
+    upgrade_database()
     click.echo(load_geography(data_dir or Path(current_app.config["SHARED_DATA_DIR"])))
     db.session.commit()

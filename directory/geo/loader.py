@@ -173,10 +173,11 @@ def load_geography(data_dir: Path) -> str:
         )
     db.session.flush()
 
+    from directory.geo.orientation import load_orientation
     from directory.geo.tagging import invalidate_cache
 
     invalidate_cache()
     return (
         f"geography: {len(bassins)} bassins, {len(communes)} communes, {len(quartiers)} quartiers, "
-        f"{len(by_code)} postcodes ({changes} rows changed)"
+        f"{len(by_code)} postcodes ({changes} rows changed); {load_orientation(data_dir)}"
     )

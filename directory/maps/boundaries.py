@@ -53,7 +53,12 @@ def feature_collection(level: str, lang: str) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"code": code, "name": localized(props, "name", lang).text},
+                "properties": {
+                    "code": code,
+                    "name": localized(props, "name", lang).text,
+                    # where the name is written on the map: a point surely inside the area
+                    "label": _rounded(list(geometry.representative_point().coords[0])),
+                },
                 "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
             }
         )

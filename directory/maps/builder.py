@@ -63,14 +63,19 @@ def build_map(
     radius: int | None = None,
     cluster: bool = True,
     layer_control: bool = True,
+    easy: bool = False,
 ) -> MapDocument:
-    """A map of Brussels with the three boundary layers (those in `shown` visible), an optional search circle,
-    an empty marker cluster for static/js/map.js and, unless `layer_control` is False, a layer switcher."""
+    """A map of Brussels with the orientation layer, the three boundary layers (those in `shown` visible), an
+    optional search circle, an empty marker cluster for static/js/map.js and, unless `layer_control` is False, a
+    layer switcher. An `easy` map (easy-read mode) has no zoom buttons and no keyboard stop: the list below it
+    holds the same places, and fingers zoom."""
     fmap = folium.Map(
         location=near or BRUSSELS_CENTER,
         zoom_start=12,
         tiles=None,
         control_scale=True,
+        zoom_control=not easy,
+        keyboard=not easy,
         # On the map itself, not only on the tile layer (folium's min_zoom/max_zoom): without tiles the marker
         # cluster still needs a maximum zoom.
         minZoom=10,
@@ -86,6 +91,9 @@ def build_map(
             control=False,
         ).add_to(fmap)
     layers: dict[str, str] = {}
+    # Filled by static/js/map.js from /map/orientation.json; shown by default when there is no street map.
+    orientation = folium.FeatureGroup(name=_("Transport, water, parks"), show=not tile_url).add_to(fmap)
+    layers["orientation"] = orientation.get_name()
     for level, title in layer_titles().items():
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": []},

@@ -22,7 +22,15 @@ def search_hits(
     params: SearchParams, limit: int = MAX_POINTS, attributes: list[str] = FIELDS
 ) -> tuple[int, list[dict]]:
     """(total, hits) of the search without facets, in rank order (by distance with `near`); like the list, only
-    true matches (no "some of the words" fallback). Raises MeiliError when Meilisearch fails."""
+    true matches (no "some of the words" fallback); answered from SQL when Meilisearch fails."""
+    from directory.search import fallback
+
+    return fallback.degrade(
+        lambda: _meili_hits(params, limit, attributes), lambda: fallback.search_hits(params, limit, attributes)
+    )
+
+
+def _meili_hits(params: SearchParams, limit: int, attributes: list[str]) -> tuple[int, list[dict]]:
     uid = index_name()
     lean = replace(params, page=1, per_page=limit)
     queries = build_queries(lean, uid, attributes=attributes, facets=False)  # the kind, then other kinds' text

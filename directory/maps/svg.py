@@ -15,6 +15,10 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from directory.maps.boundaries import area_shapes
+from directory.maps.orientation import METRES_PER_DEG
+from directory.maps.paper_layers import Labels, area_labels, orientation_layers, scale_and_north
+from directory.maps.spread import Placed, spread
+from directory.maps.tiles import tile_images
 
 # Presentation attributes, not CSS classes: PDF renderers draw inline SVG without the page's stylesheet.
 COMMUNE_STYLE = 'fill="none" stroke="#8a8f96" stroke-width="1.2" stroke-dasharray="5 4"'
@@ -69,8 +73,28 @@ def area_geometry(level: str, code: str) -> BaseGeometry | None:
     return next((geometry for c, _props, geometry in area_shapes(level) if c == code), None)
 
 
-def area_map_svg(level: str, code: str, markers: list[PaperMarker], title: str, width: int = 1000) -> Markup:
-    """An SVG map of one area with numbered markers; `title` is its accessible name."""
+@dataclass(frozen=True)
+class Paper:
+    """Where the map prints: the page's content width and the map's highest allowed height (static/css/print.css)."""
+
+    width_mm: float
+    max_height_mm: float
+
+
+def area_map_svg(
+    level: str,
+    code: str,
+    markers: list[PaperMarker],
+    title: str,
+    width: int = 1000,
+    lang: str = "fr",
+    paper: Paper = Paper(186, 105),
+    tile_url: str = "",
+    tile_timeout: float = 5.0,
+) -> Markup:
+    """An SVG map of one area: street tiles when `tile_url` is set, else parks and water; transport lines and
+    stops, area names, numbered markers that never hide each other (leader lines to their true place), a scale
+    bar and a north arrow. `title` is its accessible name."""
     area = area_geometry(level, code)
     if area is None:
         points = [(m.lng, m.lat) for m in markers] or [(4.3525, 50.8467)]
@@ -83,25 +107,74 @@ def area_map_svg(level: str, code: str, markers: list[PaperMarker], title: str, 
             ys = [bounds[1], bounds[3], *(m.lat for m in markers)]
             bounds = (min(xs), min(ys), max(xs), max(ys))
     projection = Projection(bounds, width)
-    frame = box(*bounds).buffer(max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
+    height = projection.height
+    printed_mm = min(paper.width_mm, paper.max_height_mm * width / height)
+    unit_pt = printed_mm * 72 / 25.4 / width  # points on paper per SVG unit
+    view = (  # what the frame shows, padding included, in lng/lat
+        projection.x0 / projection.kx,
+        projection.y0 - height / projection.scale,
+        (projection.x0 + width / projection.scale) / projection.kx,
+        projection.y0,
+    )
+    frame = box(*view).buffer(max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="paper-map" viewBox="0 0 {width} {projection.height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="paper-map" viewBox="0 0 {width} {height:.0f}" '
         f'role="img" aria-labelledby="paper-map-title"><title id="paper-map-title">{escape(title)}</title>',
-        f'<rect width="{width}" height="{projection.height:.0f}" fill="#fff"/>',
+        f'<rect width="{width}" height="{height:.0f}" fill="#fbfbf8"/>',
     ]
+    radius = marker_radius(unit_pt)
+    placed = placed_markers(markers, projection, radius, height)
+    labels = Labels()  # names never run under a number, nor over another name
+    for spot in placed:
+        labels.reserve(spot.x, spot.y, radius + 2, radius + 2)
+    labels.reserve(width - 14 / unit_pt, 16 / unit_pt, 12 / unit_pt, 12 / unit_pt)  # north arrow
+    labels.reserve(50 / unit_pt, height - 12 / unit_pt, 50 / unit_pt, 10 / unit_pt)  # scale bar
+    tiles = tile_images(tile_url, view, projection.point, width, tile_timeout) if tile_url else []
+    out += tiles
     for _code, _props, geometry in area_shapes("commune"):
         if geometry.intersects(frame):
             out.append(f'<path {COMMUNE_STYLE} d="{_path(geometry, projection)}"/>')
     if area is not None:
         out.append(f'<path {AREA_STYLE} d="{_path(area, projection)}"/>')
-    radius = max(12.0, width / 48)
-    for marker in sorted(markers, key=lambda m: -m.number):  # number 1 drawn last, on top
-        x, y = projection.point(marker.lng, marker.lat)
-        colour = NEED_COLOURS.get(marker.need, NEED_COLOURS[""])
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#fff" stroke="{colour}" stroke-width="3"/>'
-            f'<text x="{x:.1f}" y="{y + radius * 0.38:.1f}" font-size="{radius * 1.1:.1f}" {TEXT_STYLE}>'
-            f"{marker.number}</text>"
-        )
+    area_names = area_labels(
+        view, projection.point, unit_pt, lang, labels, quartiers_in=area if level == "commune" else None
+    )
+    out += orientation_layers(view, projection.point, unit_pt, lang, labels, polygons=not tiles)
+    out += area_names
+    out += _markers(markers, placed, radius)
+    out += scale_and_north(width, height, METRES_PER_DEG / projection.scale, unit_pt)
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def marker_radius(unit_pt: float) -> float:
+    """The radius of a numbered marker in SVG units: 7.5 pt on paper, whatever the map's scale."""
+    return 7.5 / unit_pt
+
+
+def placed_markers(markers: list[PaperMarker], projection: Projection, radius: float, height: float) -> list[Placed]:
+    """Marker positions with none hiding another, in number order (for drawing and for tests)."""
+    ordered = sorted(markers, key=lambda m: m.number)
+    return spread([projection.point(m.lng, m.lat) for m in ordered], radius, projection.width, height)
+
+
+def _markers(markers: list[PaperMarker], placed: list[Placed], radius: float) -> list[str]:
+    ordered = sorted(markers, key=lambda m: m.number)
+    out = []
+    for spot in placed:  # leader lines first, under every disc
+        if spot.moved:
+            out.append(
+                f'<line x1="{spot.ax:.1f}" y1="{spot.ay:.1f}" x2="{spot.x:.1f}" y2="{spot.y:.1f}" stroke="#111" '
+                f'stroke-width="{radius / 6:.1f}"/><circle cx="{spot.ax:.1f}" cy="{spot.ay:.1f}" r="{radius / 4:.1f}" '
+                'fill="#111"/>'
+            )
+    for spot in placed:
+        marker = ordered[spot.index]
+        colour = NEED_COLOURS.get(marker.need, NEED_COLOURS[""])
+        out.append(
+            f'<circle class="paper-marker" data-number="{marker.number}" cx="{spot.x:.1f}" cy="{spot.y:.1f}" '
+            f'r="{radius:.1f}" fill="#fff" stroke="{colour}" stroke-width="{radius / 6:.1f}"/>'
+            f'<text x="{spot.x:.1f}" y="{spot.y + radius * 0.38:.1f}" font-size="{radius * 1.1:.1f}" {TEXT_STYLE}>'
+            f"{marker.number}</text>"
+        )
+    return out

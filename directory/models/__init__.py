@@ -5,6 +5,7 @@ from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401
+from directory.models.orientation import MapFeature, TransitStop
 from directory.models.outbox import SearchOutbox
 from directory.models.services import (
     AccessCondition,
@@ -30,6 +31,7 @@ __all__ = [
     "Cost",
     "GeocodeCache",
     "Location",
+    "MapFeature",
     "MergeCandidate",
     "Organization",
     "Phone",
@@ -41,5 +43,6 @@ __all__ = [
     "Service",
     "ServiceSource",
     "ServiceStatus",
+    "TransitStop",
     "UnmetSearch",
 ]

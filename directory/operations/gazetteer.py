@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from directory.extensions import db
 from directory.models import Address
-from directory.operations.dedupe import normalize
 from directory.operations.geocoding import Geocoded
+from directory.text import normalize
 
 BATCH = 5000
 

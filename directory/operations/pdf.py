@@ -44,3 +44,11 @@ def html_to_pdf(html: str, base_url: str) -> bytes:
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     return HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher()).write_pdf()  # type: ignore[no-any-return]
+
+
+def render_pdf(html: str, base_url: str) -> tuple[int, bytes]:
+    """Like `html_to_pdf`, with the number of pages (laid out once)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher()).render()
+    return len(document.pages), document.write_pdf()  # type: ignore[no-any-return]

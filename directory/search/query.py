@@ -52,6 +52,7 @@ class SearchResult:
     alternatives: list = field(default_factory=list)  # [alternatives.Alternative] when nothing matched
     unknown_hours: list[dict] = field(default_factory=list)  # with an opening filter: fiches of unknown hours
     unknown_hours_total: int = 0
+    degraded: bool = False  # True when answered from SQL because Meilisearch failed (directory.search.fallback)
 
     @property
     def understood(self) -> Understood:
@@ -183,6 +184,13 @@ def build_queries(
 
 
 def run_search(params: SearchParams) -> SearchResult:
+    """Meilisearch, or the reduced SQL search when it is down, slow or without index (directory.search.fallback)."""
+    from directory.search import fallback
+
+    return fallback.degrade(lambda: _meili_search(params), lambda: fallback.run_search(params))
+
+
+def _meili_search(params: SearchParams) -> SearchResult:
     """Run the search; raises directory.search.client.MeiliError if Meilisearch fails."""
     from directory.search import alternatives, opening, ranking
 

@@ -48,6 +48,7 @@ def services() -> Response | tuple[Response, int]:
         "page": result.page,
         "pages": result.pages,
         "sort": params.effective_sort,
+        "degraded": result.degraded,  # answered from the database: Meilisearch is unavailable (reduced search)
         "understood": params.understood.as_dict(),
         "hits": result.hits,
         "facets": facets,

@@ -7,6 +7,7 @@ The rules applied to the wording are in docs/easy-read.md.
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -102,8 +103,21 @@ def results(need: str) -> str | tuple[str, int]:
         for number, hit in enumerate(hits, start=1)
         if hit.get("_geo")
     ]
-    doc = build_map(shown=("commune",), near=params.near, radius=params.radius, cluster=False, layer_control=False)
-    config = map_config(doc, ("commune",), points={"total": len(points), "points": points}, big_markers=True, fit=True)
+    doc = build_map(
+        shown=("commune",), near=params.near, radius=params.radius, cluster=False, layer_control=False, easy=True
+    )
+    config = map_config(
+        doc,
+        ("commune",),
+        points={"total": len(points), "points": points},
+        big_markers=True,
+        fit=True,
+        map_label=ngettext(
+            "Map: %(num)s place, numbered as in the list below, with metro and tram stops.",
+            "Map: %(num)s places, numbered as in the list below, with metro and tram stops.",
+            len(points),
+        ),
+    )
     return render_template(
         "easy/results.html",
         need=need,

@@ -18,8 +18,9 @@ from directory.i18n import get_locale
 from directory.maps.boundaries import LEVELS, feature_collection
 from directory.maps.builder import MapDocument, build_map
 from directory.maps.locate import LocateError, locate
+from directory.maps.orientation import nearest_stops, orientation_geojson
 from directory.maps.points import map_points
-from directory.search import get_client, index_name
+from directory.search import fallback, get_client, index_name
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
 from directory.views import query_args
@@ -27,6 +28,7 @@ from directory.views.public import FACET_TITLES
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
+bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
@@ -53,6 +55,9 @@ def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
         "bounds": doc.bounds,
         "popup_url": url_for("maps.popup", doc_id="__ID__"),
         "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
+        "orientation_url": url_for("maps.orientation"),
+        "attribution": _("Map data © OpenStreetMap contributors"),
+        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "map": _("Map")},
         **extra,
     }
 
@@ -149,11 +154,19 @@ def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    try:
-        hit = get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
-    except MeiliError as exc:
-        abort(404 if exc.status == 404 else 503)
+    hit = fallback.degrade(lambda: _indexed_document(doc_id), lambda: fallback.document(doc_id))
+    if hit is None:
+        abort(404)
     return render_template("map/_popup.html", hit=hit)
+
+
+def _indexed_document(doc_id: str) -> dict | None:
+    try:
+        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")  # type: ignore[no-any-return]
+    except MeiliError as exc:
+        if exc.code == "document_not_found":
+            return None
+        raise
 
 
 @bp.get("/map/boundaries/<level>.json")
@@ -162,3 +175,9 @@ def boundaries(level: str) -> Response:
     if level not in LEVELS:
         abort(404)
     return compressed_json(feature_collection(level, get_locale()), 86400, public=True)
+
+
+@bp.get("/map/orientation.json")
+def orientation() -> Response:
+    """Parks, water, metro/tram/train lines with their numbers, and named stops (names in the page language)."""
+    return compressed_json(orientation_geojson(get_locale()), 86400, public=True)

@@ -17,21 +17,26 @@ from werkzeug.wrappers import Response
 from directory.extensions import db
 from directory.i18n import get_locale, localized
 from directory.labels import code_label
+from directory.maps.coverage import cover_area
 from directory.maps.needs import need_of
 from directory.maps.points import search_hits
-from directory.maps.svg import PaperMarker, area_geometry, area_map_svg
+from directory.maps.svg import Paper, PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
-from directory.operations.pdf import html_to_pdf
+from directory.operations.pdf import html_to_pdf, render_pdf
 from directory.presenters import fiche_url
 from directory.search.client import MeiliError
-from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
+from directory.search.query import RETRIEVED, InvalidSearch, SearchParams, parse_search_args
 from directory.security import rate_limit
 from directory.views import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
 
-PAPER_LIMITS = {"a4": 12, "a3": 24}  # numbered entries that fit with the map on one sheet (tests/test_printing.py)
+PAPER_LIMITS = {"a4": 12, "a3": 24}  # numbered entries beside the map on one sheet (tests/test_printing.py)
+PAPER_ROWS = {"a4": 3, "a3": 4}  # entries per row of the list (static/css/print.css): a PDF too long loses a row
+# The map's printed width and highest height (static/css/print.css: page content width, .paper-map max-height).
+PAPERS = {"a4": Paper(186, 84), "a3": Paper(269, 160)}
+POOL = 400  # services read to choose those that cover the area
 MAX_SHEET = 5
 bp.add_app_template_global(MAX_SHEET, "sheet_max")
 
@@ -71,14 +76,33 @@ def print_map() -> Response | tuple[str, int]:
     if error:
         return render_template("print/map.html", error=error, entries=[], paper="a4"), 400
     try:
-        total, hits = search_hits(params, PAPER_LIMITS[paper], RETRIEVED)
+        total, pool = search_hits(params, POOL, RETRIEVED)
     except MeiliError:
         return render_template("errors/503.html"), 503
-    hits.sort(key=lambda hit: localized(hit, "name", lang).text.lower())
-    entries = [(number, hit, need_of(hit.get("sector"))) for number, hit in enumerate(hits, start=1)]
     level, code = area
     if area_geometry(level, code) is None:
         abort(404)  # an unknown commune, quartier or bassin (or one without a polygon to draw)
+    limit = PAPER_LIMITS[paper]
+    html = _map_page(params, level, code, paper, total, pool, limit)
+    if request.args.get("format") != "pdf":
+        return html, 200
+    rate_limit("pdf", current_app.config["RATE_LIMIT_PDF"])
+    db.session.commit()
+    pages, pdf = render_pdf(html, request.host_url)
+    while pages > 1 and limit > PAPER_ROWS[paper]:  # unusually long entries: one row fewer, still one sheet
+        limit -= PAPER_ROWS[paper]
+        pages, pdf = render_pdf(_map_page(params, level, code, paper, total, pool, limit), request.host_url)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="map-{code}-{paper}.pdf"'
+    return response
+
+
+def _map_page(params: SearchParams, level: str, code: str, paper: str, total: int, pool: list[dict], limit: int) -> str:
+    """The print page of an area with at most `limit` services chosen from `pool` to cover it."""
+    lang = params.lang
+    hits = cover_area(pool, limit)
+    hits.sort(key=lambda hit: localized(hit, "name", lang).text.lower())
+    entries = [(number, hit, need_of(hit.get("sector"))) for number, hit in enumerate(hits, start=1)]
     area_name = code_label(level, code, lang)
     title = _("Social and health services — %(area)s", area=area_name)
     markers = [
@@ -86,16 +110,29 @@ def print_map() -> Response | tuple[str, int]:
         for number, hit, need in entries
         if hit.get("_geo")
     ]
-    sectors = [code_label("sector", s, lang) for s in params.filters.get("sector", [])]
-    return _respond(
+    online = url_for("maps.map_view", **query_args(drop=("paper", "format")), _external=True)
+    return render_template(
         "print/map.html",
-        f"map-{code}-{paper}",
         title=title,
         area_name=area_name,
-        sectors=sectors,
-        svg=area_map_svg(level, code, markers, title, width=1400 if paper == "a3" else 1000),
+        area_code=code,
+        sectors=[code_label("sector", s, lang) for s in params.filters.get("sector", [])],
+        svg=area_map_svg(
+            level,
+            code,
+            markers,
+            title,
+            width=1400 if paper == "a3" else 1000,
+            lang=lang,
+            paper=PAPERS[paper],
+            tile_url=current_app.config.get("TILE_URL") or "",
+            tile_timeout=current_app.config.get("TILE_TIMEOUT", 5.0),
+        ),
         entries=entries,
         total=total,
+        tiles=bool(current_app.config.get("TILE_URL")),
+        online_url=online,
+        online_qr=qr_svg(online),
         paper=paper,
         pdf_url=_this_page(format="pdf"),
         paper_urls={size: _this_page(paper=size) for size in PAPER_LIMITS},

@@ -61,6 +61,111 @@
     });
   }
 
+  // A text label on the map (area names, line numbers): never interactive, never a keyboard stop.
+  function label(latlng, className, html, pane) {
+    return L.marker(latlng, {
+      icon: L.divIcon({ className: className, html: html, iconSize: null }),
+      interactive: false,
+      keyboard: false,
+      pane: pane || "markerPane"
+    });
+  }
+
+  // Black or white text, whichever reads better on a line's colour.
+  function inkOn(hex) {
+    var m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
+    if (!m) { return "#fff"; }
+    var lum = [m[1], m[2], m[3]].map(function (h) {
+      var c = parseInt(h, 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] > 0.18 ? "#000" : "#fff";
+  }
+
+  var ORIENTATION_STYLES = {
+    park: { stroke: false, fillColor: "#cfe8c4", fillOpacity: 1 },
+    water: { color: "#7fb2dc", weight: 2, fillColor: "#b7d5ee", fillOpacity: 1 },
+    train: { color: "#555", weight: 2, dashArray: "6 3" },
+    tram: { weight: 2.5, opacity: 0.9 },
+    metro: { weight: 5, opacity: 0.9 }
+  };
+
+  // Parks, water, metro/tram/train lines, stops and line numbers, below the boundaries and the markers.
+  function setupOrientation(map, config) {
+    var group = config.layers.orientation ? window[config.layers.orientation] : null;
+    if (!group || !config.orientation_url) { return; }
+    var loaded = false;
+    function load() {
+      if (loaded) { return; }
+      loaded = true;
+      if (!map.getPane("orientation")) { map.createPane("orientation").style.zIndex = 350; }
+      getJson(config.orientation_url).then(function (data) {
+        L.geoJSON(data, {
+          pane: "orientation",
+          interactive: false,
+          filter: function (f) { return f.geometry.type !== "Point"; },
+          style: function (f) {
+            var p = f.properties;
+            var style = L.extend({}, ORIENTATION_STYLES[p.t] || {});
+            if (p.colour && (p.t === "metro" || p.t === "tram")) { style.color = p.colour; }
+            if (p.tunnel && p.t === "train") { style.opacity = 0.5; }
+            return style;
+          }
+        }).addTo(group);
+        data.features.forEach(function (f) {
+          var p = f.properties;
+          if (f.geometry.type !== "Point") { return; }
+          var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+          if (p.t === "stop") {
+            var major = p.modes.indexOf("metro") >= 0 || p.modes.indexOf("train") >= 0;
+            L.circleMarker(latlng, {
+              pane: "orientation", interactive: false, radius: major ? 4 : 2.5,
+              color: "#222", weight: major ? 2 : 1, fillColor: "#fff", fillOpacity: 1
+            }).addTo(group);
+            label(latlng, "map-label stop-label" + (major ? " stop-major" : ""), "<span>" + escapeHtml(p.name) + "</span>", "orientation").addTo(group);
+          } else if (p.t === "label") {
+            label(latlng, "map-label line-label", '<span style="background:' + escapeHtml(p.colour || "#333") +
+              ";color:" + inkOn(p.colour) + '">' + escapeHtml(p.ref) + "</span>", "orientation").addTo(group);
+          }
+        });
+      }).catch(function () { loaded = false; });
+    }
+    if (map.hasLayer(group)) { load(); } else { group.on("add", load); }
+  }
+
+  // Zoom level as classes on the container: labels appear as there is room for them (CSS in map.css).
+  function trackZoom(map) {
+    var container = map.getContainer();
+    function update() {
+      var z = map.getZoom();
+      [13, 14, 15, 16].forEach(function (level) { container.classList.toggle("zoom-" + level, z >= level); });
+    }
+    map.on("zoomend", update);
+    update();
+  }
+
+  // Leaflet's own words in the page language, and the data's attribution.
+  function localizeControls(map, config) {
+    var words = config.controls || {};
+    if (map.zoomControl) {
+      [[map.zoomControl._zoomInButton, words.zoom_in], [map.zoomControl._zoomOutButton, words.zoom_out]].forEach(function (pair) {
+        if (pair[0] && pair[1]) { pair[0].title = pair[1]; pair[0].setAttribute("aria-label", pair[1]); }
+      });
+    }
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix(false);
+      if (config.attribution) { map.attributionControl.addAttribution(escapeHtml(config.attribution)); }
+    }
+    var container = map.getContainer();
+    if (config.map_label) {
+      // The easy-read map is a picture of the list below it: one name for screen readers, no stops inside.
+      container.setAttribute("role", "img");
+      container.setAttribute("aria-label", config.map_label);
+    } else if (words.map) {
+      container.setAttribute("aria-label", words.map);
+    }
+  }
+
   function setupMap(config) {
     var map = window[config.map];
     if (!map) { return; }
@@ -68,6 +173,9 @@
     var status = document.getElementById("map-status");
     var messages = config.messages || {};
     function say(text) { if (status && text) { status.textContent = text; } }
+    localizeControls(map, config);
+    trackZoom(map);
+    setupOrientation(map, config);
 
     Object.keys(config.boundaries || {}).forEach(function (level) {
       var layer = window[config.layers[level]];
@@ -78,6 +186,12 @@
         loaded = true;
         getJson(config.boundaries[level]).then(function (data) {
           layer.addData(data);
+          data.features.forEach(function (f) {
+            var at = f.properties.label;
+            if (at) {
+              layer.addLayer(label([at[1], at[0]], "map-label area-label area-" + level, "<span>" + escapeHtml(f.properties.name) + "</span>"));
+            }
+          });
           layer.bringToBack();
         }).catch(function () { loaded = false; });
       }
@@ -113,7 +227,7 @@
           icon: markerIcon(p[4], p[5], big),
           title: p[3],
           alt: p[3],
-          keyboard: true,
+          keyboard: !big,  // easy-read: the numbered list below is the way in, the map is its picture
           riseOnHover: true,
           docId: p[2]
         });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from directory.operations.importing import run_import
+from directory.importing.run import run_import
 from importers.hospitals import HospitalsImporter
 from importers.osm import OsmImporter
 

@@ -2,15 +2,14 @@
 
 A new record is compared with the fiches of *other* sources within ~150 m: name similarity (rapidfuzz
 token-set ratio on accent-free names), plus the same phone number, the same website, a very short distance.
-At MERGE_AT or more the record is merged into the existing fiche (it only fills empty fields, each marked with
-its source; `ServiceSource` remembers the link for re-imports). Between REVIEW_AT and MERGE_AT the pair is
-queued for a moderator (`MergeCandidate`) and the record gets its own fiche.
+At MERGE_AT or more the record is merged into the existing fiche (`upsert.fill_from` only fills empty fields,
+each marked with its source; `ServiceSource` remembers the link for re-imports). Between REVIEW_AT and MERGE_AT
+the pair is queued for a moderator (`MergeCandidate`) and the record gets its own fiche.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import Location, Phone, Service
 from directory.models.services import service_at_location
+from directory.text import normalize
 
 MERGE_AT = 90
 REVIEW_AT = 70
@@ -43,12 +43,6 @@ class _Known:
     lon: float
     phones: frozenset[str]
     host: str
-
-
-def normalize(text: str) -> str:
-    """Lower case, without accents and punctuation: "Pharmacie Saint-Josse" → "pharmacie saint josse"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
 def host(url: str) -> str:
@@ -125,28 +119,3 @@ class DuplicateFinder:
             score += 5
         score = min(int(score), 100)
         return Match(known.service_id, score, tuple(reasons)) if score >= REVIEW_AT else None
-
-
-def fill_from(service: Service, values: dict, source: str, vocab: dict) -> bool:
-    """Merge a record into a fiche of another source: fill only what is empty; sectors and phones are added."""
-    changed = False
-    provenance = dict(service.field_provenance or {})
-    for name, value in values["service"].items():
-        if value and not getattr(service, name) and name != "languages":
-            setattr(service, name, value)
-            provenance[name] = {"source": source}
-            changed = True
-    languages = sorted(set(service.languages or []) | set(values["service"].get("languages") or []))
-    if languages != sorted(service.languages or []):
-        service.languages, changed = languages, True
-    for code in values["sectors"]:
-        if code not in {s.code for s in service.sectors}:
-            service.sectors.append(vocab["sector_objects"][code])
-            changed = True
-    for number in values["phones"]:
-        if number not in {p.number for p in service.phones}:
-            service.phones.append(Phone(number=number))
-            changed = True
-    if changed:
-        service.field_provenance = provenance
-    return changed
