@@ -105,6 +105,7 @@ class Lexicon:
         self.exact_only: set[str] = set()  # acronyms and short words: never corrected, never a typo target
         self._deletions: dict[str, set[str]] = defaultdict(set)
         self._vocabulary: set[str] = set()
+        self.max_tokens = 1  # the longest term, in words (set by `finish`)
 
     def add(self, term: str, entry: Entry, override: bool = False) -> None:
         key = tuple(tokens(term))
@@ -119,6 +120,7 @@ class Lexicon:
 
     def finish(self) -> Lexicon:
         """Build the typo index once every term is in."""
+        self.max_tokens = max((len(k) for k in self.terms), default=1)
         for token in self._vocabulary:
             if len(token) >= TYPO_MIN_LENGTH and not token.isdigit():
                 self._deletions[token].add(token)
@@ -135,10 +137,6 @@ class Lexicon:
             candidates |= self._deletions.get(token[:i] + token[i + 1 :], set())
         close = {c for c in candidates if DamerauLevenshtein.distance(token, c) <= 1}
         return close.pop() if len(close) == 1 else token
-
-    @property
-    def max_tokens(self) -> int:
-        return max((len(k) for k in self.terms), default=1)
 
 
 def build_lexicon(areas: dict[str, list[tuple[str, str, str]]]) -> Lexicon:

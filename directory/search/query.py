@@ -10,6 +10,7 @@ filter except its own, so a professional sees how many results each other choice
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from directory.labels import code_label
@@ -227,12 +228,30 @@ def _meili_search(params: SearchParams) -> SearchResult:
     return result
 
 
+_labels: dict[tuple[str, str, str], str] = {}
+_labels_since = 0.0
+LABELS_SECONDS = 60.0  # as directory.labels caches the vocabulary and area names
+
+
+def _label(name: str, value: str, lang: str) -> str:
+    """`code_label`, kept for a minute: a page shows a few hundred facet values, each translated otherwise."""
+    global _labels_since
+    now = time.monotonic()
+    if now - _labels_since > LABELS_SECONDS:
+        _labels.clear()
+        _labels_since = now
+    key = (name, value, lang)
+    label = _labels.get(key)
+    if label is None:
+        label = _labels[key] = code_label(name, value, lang)
+    return label
+
+
 def _facet_list(name: str, counts: dict[str, int], params: SearchParams) -> list[FacetValue]:
     selected = set(params.filters.get(name, []))
     values = [
-        FacetValue(value, code_label(name, value, params.lang), count, value in selected)
-        for value, count in counts.items()
+        FacetValue(value, _label(name, value, params.lang), count, value in selected) for value, count in counts.items()
     ]
     # A selected value with no result keeps its checkbox, so the user can untick it.
-    values += [FacetValue(v, code_label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
+    values += [FacetValue(v, _label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
     return sorted(values, key=lambda f: (-f.count, f.label.lower()))

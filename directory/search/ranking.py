@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from directory.search.lexicon import tokens
-
 EARTH_RADIUS_M = 6_371_000
 SAME_PLACE_METRES = 60
 
@@ -23,16 +21,7 @@ def _point(hit: dict) -> tuple[float, float] | None:
 
 
 def _name(hit: dict) -> str:
-    return " ".join(tokens(hit.get("name_fr") or hit.get("name_nl") or ""))
-
-
-def is_duplicate(hit: dict, other: dict) -> bool:
-    """Two fiches of one place: the same name within SAME_PLACE_METRES (another service of the same
-    organisation at the same address has another name and stays)."""
-    if hit.get("service_id") == other.get("service_id"):
-        return False
-    a, b = _point(hit), _point(other)
-    return bool(a and b and _name(hit) == _name(other) and distance_m(a, b) <= SAME_PLACE_METRES)
+    return " ".join((hit.get("name_fr") or hit.get("name_nl") or "").lower().split())
 
 
 def arrange(hits: list[dict], params) -> list[dict]:
@@ -43,12 +32,19 @@ def arrange(hits: list[dict], params) -> list[dict]:
         point = _point(hit)
         if origin and point and "_geoDistance" not in hit:
             hit["_geoDistance"] = distance_m(origin, point)
+    # Two fiches of one place: the same name within SAME_PLACE_METRES (another service of the same organisation
+    # at the same address has another name and stays).
     kept: list[dict] = []
     moved: list[dict] = []
+    places: dict[str, list[tuple[tuple[float, float], object]]] = {}
     for hit in hits:
-        if any(is_duplicate(hit, seen) for seen in kept):
+        point, name = _point(hit), _name(hit)
+        same = places.setdefault(name, [])
+        if point and any(sid != hit.get("service_id") and distance_m(point, p) <= SAME_PLACE_METRES for p, sid in same):
             hit["duplicate"] = True
             moved.append(hit)
         else:
             kept.append(hit)
+            if point:
+                same.append((point, hit.get("service_id")))
     return kept + moved
