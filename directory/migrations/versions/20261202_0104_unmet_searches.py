@@ -1,15 +1,15 @@
 """Unmet searches: what people looked for and did not find, counted per day (no personal data)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0104_search
+Revises: 0103_selfserve
 Create Date: 2026-12-02 08:16:35.975034
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0104_search"
+down_revision = "0103_selfserve"
 branch_labels = None
 depends_on = None
 
