@@ -19,6 +19,7 @@ from directory.maps.config import map_config
 from directory.maps.needs import NEEDS, sectors_for
 from directory.maps.points import search_hits
 from directory.models import Commune
+from directory.search.alternatives import find as find_alternatives
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
 
@@ -26,6 +27,7 @@ WORDS = {"fr": "facile", "nl": "eenvoudig"}
 bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig):easy_word>")
 
 SHORT_LIST = 8
+NEARBY = ("neighbouring_commune", "same_bassin")
 NEAR_RADIUS = 2000
 
 
@@ -92,6 +94,8 @@ def results(need: str) -> str | tuple[str, int]:
     params.filters["sector"] = sectors_for(need)
     try:
         total, hits = search_hits(params, SHORT_LIST, RETRIEVED)
+        # Nothing here: the same help in the neighbouring communes (directory/search/alternatives.py)
+        nearby = [] if hits else [h for a in find_alternatives(params) if a.code in NEARBY for h in a.hits][:SHORT_LIST]
     except MeiliError:
         return render_template("errors/503.html"), 503
     points = [
@@ -120,6 +124,7 @@ def results(need: str) -> str | tuple[str, int]:
         label=NEEDS[need],
         hits=hits,
         total=total,
+        nearby=nearby,
         place=place,
         params=params,
         doc=doc,
