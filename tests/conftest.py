@@ -104,9 +104,9 @@ def run_app(
     """The `make run` data (the default dataset of ../shared/data imported on the seeded database) and its search
     index, built once for the session. Read-only: tests that change data use `app`."""
     from directory.extensions import db
+    from directory.importing.defaults import import_default_dataset
     from directory.search import get_client, index_name
     from directory.search.sync import reindex, wait_until_indexed
-    from importers.defaults import import_default_dataset
 
     path = tmp_path_factory.mktemp("run") / "run.sqlite3"
     shutil.copy(seeded_database, path)
