@@ -74,7 +74,7 @@ def test_easy_read_flow_with_the_keyboard_only(page, live_server: str, directory
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"commune=21015"))
     assert markers(page) == 1
-    card = page.locator(".easy-card")
+    card = page.locator("ol.easy-list > .easy-card")  # the places (helplines follow in their own list)
     assert card.count() == 1
     assert "Gratis" in card.inner_text() and "Zonder afspraak" in card.inner_text()
     screenshot(page, "easy-results-nl")
