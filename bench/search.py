@@ -282,7 +282,7 @@ def bench_app(tmp: str, **config: object) -> Iterator[Flask]:
     binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
     meili = MeiliProcess(binary, Path(tmp) / "meili", free_port(), "bench-master-key-0123456789").start()
     try:
-        yield create_app(
+        app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
                 "MEILI_URL": meili.url,
@@ -292,6 +292,8 @@ def bench_app(tmp: str, **config: object) -> Iterator[Flask]:
                 **config,
             }
         )
+        app.extensions["bench_meili"] = meili  # bench/load.py stops it to measure the degraded mode
+        yield app
     finally:
         meili.stop()
 

@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import cli, i18n, models, search, views  # noqa: F401  (models registers the tables)
+    from directory import cli, i18n, models, observability, search, views  # noqa: F401  (models: the tables)
     from directory.extensions import babel, csrf, db
 
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
     )
     csrf.init_app(app)
+    observability.init_app(app)
     search.init_app(app)
     views.init_app(app)
     cli.init_app(app)

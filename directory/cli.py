@@ -18,6 +18,8 @@ from directory.config import REPO_ROOT
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
     from directory.account_cli import COMMANDS as accounts
+    from directory.backup import backup_command, restore_command
+    from directory.doctor import doctor
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
     from directory.search.cli import meili, search
@@ -33,6 +35,9 @@ def init_app(app: Flask) -> None:
         i18n,
         setup,
         serve,
+        doctor,
+        backup_command,
+        restore_command,
         *accounts,
     ):
         app.cli.add_command(command)

@@ -21,6 +21,13 @@ class DefaultConfig:
     MEILI_MASTER_KEY = ""
     MEILI_INDEX_PREFIX = ""
     MEILI_TIMEOUT = 5.0
+    # A search slower than this is answered from SQL instead (directory.search.fallback), and Meilisearch is left
+    # alone for SEARCH_FALLBACK_PAUSE seconds before it is tried again.
+    MEILI_SEARCH_TIMEOUT = 2.0
+    SEARCH_FALLBACK_PAUSE = 5.0
+    # Every SEARCH_RETRY_SECONDS a background thread of each app process pushes the outbox that failed to reach
+    # Meilisearch and rebuilds a missing index (0 = off: tests that drive it themselves).
+    SEARCH_RETRY_SECONDS = 10.0
     MEILI_BINARY = str(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
     MEILI_DATA_DIR = str(REPO_ROOT / "instance" / "meili-data")
     MEILI_PORT = 7700
@@ -71,6 +78,13 @@ class DefaultConfig:
     FRESHNESS_REMIND_AFTER_DAYS = 182
     FRESHNESS_REMIND_EVERY_DAYS = 30
     FRESHNESS_STALE_AFTER_DAYS = 365
+
+    # Operations (directory.observability, /readyz, flask doctor): "json" logs one object per line, "text" for
+    # people, "auto" = text in debug, json otherwise.
+    LOG_FORMAT = "auto"
+    LOG_LEVEL = "INFO"
+    SLOW_REQUEST_MS = 1000
+    OUTBOX_LAG_WARN_SECONDS = 300
 
     PAGE_SIZE = 20
     MAX_TOTAL_HITS = 200_000

@@ -14,7 +14,9 @@ from typing import ClassVar
 
 @dataclass
 class ServiceRecord:
-    """One service at one place, as a source describes it (raw strings; validated by the runner)."""
+    """One service at one place, as a source describes it (raw strings; validated by the runner).
+
+    One attribute per field declared in `directory.fields` (`Field.record_names`; a test checks it)."""
 
     source_id: str
     line: int
@@ -34,10 +36,21 @@ class ServiceRecord:
     hours_note_fr: str = ""
     hours_note_nl: str = ""
     cost: str = ""
+    cost_details_fr: str = ""
+    cost_details_nl: str = ""
     access: str = ""
+    access_details_fr: str = ""
+    access_details_nl: str = ""
     documents_fr: str = ""
     documents_nl: str = ""
     wheelchair: str = ""
+    accessibility_note_fr: str = ""
+    accessibility_note_nl: str = ""
+    availability: str = ""
+    availability_delay_days: str = ""
+    status: str = ""
+    closed_from: str = ""
+    closed_until: str = ""
     street_fr: str = ""
     street_nl: str = ""
     house_number: str = ""
@@ -50,12 +63,14 @@ class ServiceRecord:
 
 @dataclass
 class RowError:
-    """A row the parser could not read at all. `reason` is an English msgid with %(name)s parameters."""
+    """A row the parser could not read at all (`level` "error": rejected), or a value it could not read
+    ("warning": the row goes on without it). `reason` is an English msgid with %(name)s parameters."""
 
     line: int
     field: str
     reason: str
     params: dict = field(default_factory=dict)
+    level: str = "error"
 
 
 class Importer:

@@ -1,9 +1,10 @@
 """Open Referral HSDS 3.0: JSON (a list of compiled service objects, or {"contents": [...]} as the API pages it),
 or the tabular form (a folder of CSV files, see importers/hsds_tabular.py).
 
-Reads the core fields, and our extension `x_qfq` when present (Dutch texts, sectors, OSM opening hours…), so
-that our own export imports back unchanged. Without the extension, sectors come from taxonomy term codes and
-opening hours are rebuilt from weekly schedules.
+Reads the core properties of any HSDS file, and our extension `x_qfq` when present (every declared field of a
+fiche in both languages, see docs/hsds.md), so that our own export imports back unchanged. Without the extension,
+the core texts are taken as French, sectors and publics come from the terms of our taxonomies, and opening hours
+are rebuilt from weekly schedules.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from directory.fields import FIELDS, owned_by
 from importers.base import Importer, RowError, ServiceRecord
+from importers.hsds_tabular import TAXONOMIES
 
 OSM_DAYS = {"MO": "Mo", "TU": "Tu", "WE": "We", "TH": "Th", "FR": "Fr", "SA": "Sa", "SU": "Su"}
+STATUS = {"active": "active", "temporarily closed": "temporarily_closed", "inactive": "inactive", "defunct": "inactive"}
+#: declared fields read from a core property (the French text of a pair)
+CORE = tuple(field for field in owned_by("service") if field.hsds and field.kind != "choice")
+TAXONOMY_LISTS = {taxonomy: name for name, (taxonomy, _, _) in TAXONOMIES.items()}
 
 
 def hours_from_schedules(schedules: list[dict]) -> str:
@@ -34,74 +42,70 @@ def hours_from_schedules(schedules: list[dict]) -> str:
     )
 
 
-def record_from_service(item: dict, number: int) -> ServiceRecord | RowError:
-    if not item.get("id") or not (item.get("name") or (item.get("x_qfq") or {}).get("name_nl")):
-        return RowError(number, "id", "A service needs an id and a name.")
-    ext = item.get("x_qfq") or {}
+def _core(item: dict, location: dict) -> dict[str, Any]:
+    """What the core HSDS properties say, as `ServiceRecord` attributes (French texts)."""
     org = item.get("organization") or {}
-    sal = (item.get("service_at_locations") or [{}])[0]
-    location = sal.get("location") or {}
     address = (location.get("addresses") or [{}])[0]
-    loc_ext = location.get("x_qfq") or {}
-    wheelchair = ""
-    for access in location.get("accessibility") or []:
-        text = str(access.get("description") or "")
-        if text.startswith("wheelchair: "):
-            wheelchair = text.removeprefix("wheelchair: ")
-    bce = next(
-        (
-            i.get("identifier", "")
-            for i in org.get("organization_identifiers") or []
-            if i.get("identifier_scheme") == "BE-BCE_KBO"
-        ),
-        "",
-    )
-    house = loc_ext.get("house_number", "")
-    street = str(address.get("address_1") or "")
-    if house and street.endswith(f" {house}"):
-        street = street[: -len(house) - 1]
-    return ServiceRecord(
-        source_id=str(item["id"]),
-        line=number,
-        name_fr=ext.get("name_fr", item.get("name", "")),
-        name_nl=ext.get("name_nl", ""),
-        organization_fr=org.get("name", ""),
-        organization_nl=(org.get("x_qfq") or {}).get("name_nl", ""),
-        description_fr=item.get("description") or "",
-        description_nl=ext.get("description_nl", ""),
-        sectors=ext.get("sectors")
-        or [
-            a["taxonomy_term"]["code"]
-            for a in item.get("attributes") or []
-            if (a.get("taxonomy_term") or {}).get("code")
-        ],
-        publics=ext.get("publics") or [],
-        languages=[lang["code"] for lang in item.get("languages") or [] if lang.get("code")],
-        phones=[p["number"] for p in item.get("phones") or [] if p.get("number")],
-        email=item.get("email") or "",
-        website=item.get("url") or "",
-        opening_hours=ext.get("opening_hours") or hours_from_schedules(item.get("schedules") or []),
-        hours_note_fr=ext.get("hours_note_fr", ""),
-        hours_note_nl=ext.get("hours_note_nl", ""),
-        cost=ext.get("cost", ""),
-        access=ext.get("access", ""),
-        documents_fr=((item.get("required_documents") or [{}])[0]).get("document") or "",
-        documents_nl=ext.get("documents_nl", ""),
-        wheelchair=wheelchair,
-        street_fr=street,
-        street_nl=loc_ext.get("street_nl", ""),
-        house_number=house,
-        postcode=str(address.get("postal_code") or ""),
-        lat=location.get("latitude"),
-        lon=location.get("longitude"),
-        bce_number=bce or "",
-        licence=ext.get("licence", ""),
-    )
+    access = (location.get("accessibility") or [{}])[0]
+    wheelchair = str(access.get("description") or "")
+    terms: dict[str, list[str]] = {"sectors": [], "publics": []}
+    for attribute in item.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        if term.get("taxonomy") in TAXONOMY_LISTS and term.get("code"):
+            terms[TAXONOMY_LISTS[term["taxonomy"]]].append(term["code"])
+    bce = [
+        i.get("identifier")
+        for i in org.get("organization_identifiers") or []
+        if i.get("identifier_scheme") == "BE-BCE_KBO"
+    ]
+    return {
+        **{field.record_names[0]: item.get(field.hsds) for field in CORE},
+        "status": STATUS.get(str(item.get("status") or "").lower(), ""),
+        "documents_fr": "\n".join(d["document"] for d in item.get("required_documents") or [] if d.get("document")),
+        "languages": [lang["code"] for lang in item.get("languages") or [] if lang.get("code")],
+        "phones": [p["number"] for p in item.get("phones") or [] if p.get("number")],
+        "opening_hours": hours_from_schedules(item.get("schedules") or []),
+        "organization_fr": (org.get("x_qfq") or {}).get("name_fr", org.get("name")),
+        "organization_nl": (org.get("x_qfq") or {}).get("name_nl"),
+        "bce_number": bce[0] if bce else "",
+        "street_fr": address.get("address_1"),
+        "postcode": address.get("postal_code"),
+        "lat": location.get("latitude"),
+        "lon": location.get("longitude"),
+        "wheelchair": wheelchair.removeprefix("wheelchair: ") if wheelchair.startswith("wheelchair: ") else "",
+        "accessibility_note_fr": access.get("details"),
+        **terms,
+    }
+
+
+def _raw(value: Any, kind: str) -> Any:
+    """A value as a `ServiceRecord` holds it: lists and coordinates as they are, anything else as a string."""
+    if kind in ("codes", "phones", "languages", "number"):
+        return value if value not in ("", None) else ([] if kind != "number" else None)
+    return "" if value is None else str(value)
+
+
+def record_from_service(item: dict, number: int) -> ServiceRecord | RowError:
+    """One compiled HSDS service → a record: the extension's value of each declared field, else the core's."""
+    ext = item.get("x_qfq") or {}
+    if not item.get("id") or not (item.get("name") or ext.get("name_nl")):
+        return RowError(number, "id", "A service needs an id and a name.")
+    location = ((item.get("service_at_locations") or [{}])[0]).get("location") or {}
+    core = _core(item, location)
+    extensions = {"service": ext, "list": ext, "location": location.get("x_qfq") or {}}
+    values: dict[str, Any] = {}
+    for field in FIELDS:
+        for name, attribute in zip(field.names, field.record_names, strict=True):
+            ours = extensions.get(field.owner)  # when present, it holds every non-empty value
+            value = ours.get(name, field.empty) if ours else core.get(attribute)
+            values[attribute] = _raw(value, field.kind)
+    values.update(source_id=str(item["id"]), licence=str(ext.get("licence") or ""))
+    return ServiceRecord(line=number, **values)
 
 
 class HsdsImporter(Importer):
     name = "hsds"
-    description = "Open Referral HSDS 3.0 JSON (compiled service objects)"
+    description = "Open Referral HSDS 3.0 JSON (compiled service objects) or tabular CSV folder"
     suffixes = (".json",)
 
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:

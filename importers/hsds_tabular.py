@@ -1,6 +1,9 @@
-"""HSDS 3.0 tabular form: the compiled services flattened into one CSV per table, and back.
+"""HSDS 3.0 tabular form: the compiled services flattened into one CSV per table (named as in the specification's
+`tabular.json`), and back.
 
-`flatten` and `compile_tables` are inverse; the extension object `x_qfq` travels as a JSON column.
+`flatten` and `compile_tables` are inverse. Nested objects already carry their parent's id (see
+`directory.operations.hsds`), so a row is the object's scalar properties; the extension object `x_qfq` travels as
+a JSON column. Empty cells are left out of the compiled objects, except the properties the schema requires.
 """
 
 from __future__ import annotations
@@ -9,35 +12,59 @@ import csv
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
+EXTENSION = X = "x_qfq"  # our extension object (docs/hsds.md)
+#: our vocabularies as HSDS taxonomies: list field → (taxonomy name, attribute link_type, description)
+TAXONOMIES = {
+    "sectors": ("qfq-sectors", "sector", "Qui fait quoi / Wie doet wat: sectors and service types"),
+    "publics": ("qfq-publics", "audience", "Qui fait quoi / Wie doet wat: publics (target groups)"),
+}
+
+
+def compact(obj: dict[str, Any], *required: str) -> dict[str, Any]:
+    """`obj` without empty values ("", None, [], {}), except the `required` properties."""
+    return {k: v for k, v in obj.items() if k in required or v not in ("", None, [], {})}
+
+
+#: file stem → columns
 TABLES: dict[str, tuple[str, ...]] = {
-    "organizations": ("id", "name", "description", "email", "website", "x_qfq"),
-    "organization_identifiers": ("id", "organization_id", "identifier_scheme", "identifier"),
+    "organizations": ("id", "name", "description", "email", "website", X),
+    "organization_identifiers": ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"),
     "services": (
-        "id",
-        "organization_id",
-        "name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "fees_description",
-        "application_process",
-        "assured_date",
-        "x_qfq",
+        *("id", "organization_id", "name", "description", "url", "email", "status", "fees_description"),
+        *("application_process", "assured_date", X),
     ),
     "phones": ("id", "service_id", "number", "type"),
     "languages": ("id", "service_id", "code"),
     "schedules": ("id", "service_id", "freq", "byday", "opens_at", "closes_at"),
     "required_documents": ("id", "service_id", "document"),
-    "taxonomy_terms": ("id", "code", "name", "taxonomy"),
-    "attributes": ("id", "link_id", "link_type", "taxonomy_term_id"),
-    "locations": ("id", "latitude", "longitude", "x_qfq"),
-    "addresses": ("id", "location_id", "address_type", "address_1", "postal_code", "city", "state_province", "country"),
-    "accessibility": ("id", "location_id", "description"),
-    "service_at_locations": ("id", "service_id", "location_id"),
+    "taxonomies": ("id", "name", "description"),
+    "taxonomy_terms": ("id", "code", "name", "description", "taxonomy", "taxonomy_id"),
+    "attributes": ("id", "link_id", "link_entity", "link_type", "taxonomy_term_id"),
+    "locations": ("id", "location_type", "latitude", "longitude", X),
+    "addresses": (
+        *("id", "location_id", "address_type", "address_1", "city", "state_province", "postal_code", "country"),
+    ),
+    "accessibility": ("id", "location_id", "description", "details"),
+    "service_at_location": ("id", "service_id", "location_id"),
 }
+#: properties the schema requires (kept even when empty)
+REQUIRED = {
+    "organizations": ("name", "description"),
+    "services": ("name", "status"),
+    "taxonomies": ("name", "description"),
+    "taxonomy_terms": ("name", "description"),
+    "locations": ("location_type",),
+    "addresses": TABLES["addresses"][2:],
+}
+NUMBERS = frozenset({"latitude", "longitude"})
 SERVICE_LISTS = ("phones", "languages", "schedules", "required_documents")
+LOCATION_LISTS = ("addresses", "accessibility")
+
+
+def _row(obj: dict, table: str) -> dict:
+    return {k: json.dumps(obj[k], ensure_ascii=False) if k == X else obj[k] for k in TABLES[table] if k in obj}
 
 
 def flatten(services: list[dict]) -> dict[str, list[dict]]:
@@ -45,48 +72,34 @@ def flatten(services: list[dict]) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
 
-    def once(table: str, row: dict) -> None:
-        if (table, row["id"]) not in seen:
-            seen.add((table, row["id"]))
-            tables[table].append(row)
+    def add(table: str, obj: dict, once: bool = False) -> None:
+        if not once or (table, obj["id"]) not in seen:
+            seen.add((table, obj["id"]))
+            tables[table].append(_row(obj, table))
 
+    descriptions = {taxonomy: description for taxonomy, _, description in TAXONOMIES.values()}
     for service in services:
-        sid, org = service["id"], service["organization"]
-        once("organizations", {**{k: org.get(k) for k in TABLES["organizations"]}, "x_qfq": json.dumps(org["x_qfq"])})
-        for n, ident in enumerate(org.get("organization_identifiers") or []):
-            once("organization_identifiers", {"id": f"{org['id']}#{n}", "organization_id": org["id"], **ident})
-        row = {k: service.get(k) for k in TABLES["services"]}
-        tables["services"].append({**row, "organization_id": org["id"], "x_qfq": json.dumps(service["x_qfq"])})
+        org = service["organization"]
+        add("organizations", org, once=True)
+        for identifier in org.get("organization_identifiers") or []:
+            add("organization_identifiers", identifier, once=True)
+        add("services", service)
         for table in SERVICE_LISTS:
-            for n, item in enumerate(service.get(table) or []):
-                tables[table].append({"id": f"{sid}#{n}", "service_id": sid, **item})
-        for n, attribute in enumerate(service.get("attributes") or []):
+            for item in service.get(table) or []:
+                add(table, item)
+        for attribute in service.get("attributes") or []:
             term = attribute["taxonomy_term"]
-            once("taxonomy_terms", {"id": f"{term['taxonomy']}/{term['code']}", **term})
-            tables["attributes"].append(
-                {
-                    "id": f"{sid}#a{n}",
-                    "link_id": sid,
-                    "link_type": "service",
-                    "taxonomy_term_id": f"{term['taxonomy']}/{term['code']}",
-                }
-            )
-        for n, sal in enumerate(service.get("service_at_locations") or []):
-            loc = sal["location"]
-            once(
-                "locations",
-                {
-                    "id": loc["id"],
-                    "latitude": loc["latitude"],
-                    "longitude": loc["longitude"],
-                    "x_qfq": json.dumps(loc.get("x_qfq") or {}),
-                },
-            )
-            for m, address in enumerate(loc.get("addresses") or []):
-                once("addresses", {"id": f"{loc['id']}#{m}", "location_id": loc["id"], **address})
-            for m, access in enumerate(loc.get("accessibility") or []):
-                once("accessibility", {"id": f"{loc['id']}#x{m}", "location_id": loc["id"], **access})
-            tables["service_at_locations"].append({"id": f"{sid}#l{n}", "service_id": sid, "location_id": loc["id"]})
+            taxonomy = {"id": term["taxonomy_id"], "name": term["taxonomy"]}
+            add("taxonomies", taxonomy | {"description": descriptions.get(term["taxonomy"], "")}, once=True)
+            add("taxonomy_terms", term, once=True)
+            add("attributes", attribute)
+        for link in service.get("service_at_locations") or []:
+            location = link["location"]
+            add("locations", location, once=True)
+            for table in LOCATION_LISTS:
+                for item in location.get(table) or []:
+                    add(table, item, once=True)
+            add("service_at_location", link)
     return tables
 
 
@@ -101,7 +114,8 @@ def write_tables(tables: dict[str, list[dict]], folder: Path) -> None:
 
 
 def read_tables(folder: Path) -> dict[str, list[dict]]:
-    tables = {}
+    """The rows of each table present in `folder` (a missing file is an empty table)."""
+    tables: dict[str, list[dict]] = {}
     for table in TABLES:
         path = folder / f"{table}.csv"
         if not path.exists():
@@ -112,58 +126,48 @@ def read_tables(folder: Path) -> dict[str, list[dict]]:
     return tables
 
 
-def _number(value: str) -> float | None:
-    return float(value) if value not in ("", None) else None
+def typed(row: dict, table: str) -> dict[str, Any]:
+    """A CSV row as an HSDS object: numbers as numbers, the extension as an object, empty cells left out."""
+    obj: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None or value in ("", None):
+            if key in REQUIRED.get(table, ()):
+                obj[key] = ""
+            continue
+        obj[key] = float(value) if key in NUMBERS else json.loads(value) if key == X else value
+    return obj
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[row.get(key) or ""].append(row)
+    return grouped
 
 
 def compile_tables(tables: dict[str, list[dict]]) -> list[dict]:
     """Rows per table → compiled HSDS services (the inverse of `flatten`)."""
-    by_service: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for table in SERVICE_LISTS:
-        for row in tables[table]:
-            item = {k: v for k, v in row.items() if k not in ("id", "service_id")}
-            by_service[row["service_id"]][table].append(item)
-    terms = {t["id"]: {k: t[k] for k in ("code", "name", "taxonomy")} for t in tables["taxonomy_terms"]}
-    for row in tables["attributes"]:
-        if row["link_type"] == "service":
-            by_service[row["link_id"]]["attributes"].append({"taxonomy_term": terms[row["taxonomy_term_id"]]})
-    identifiers: dict[str, list] = defaultdict(list)
-    for row in tables["organization_identifiers"]:
-        identifiers[row["organization_id"]].append(
-            {"identifier_scheme": row["identifier_scheme"], "identifier": row["identifier"]}
-        )
+    objects = {table: [typed(row, table) for row in rows] for table, rows in tables.items()}
+    terms = {term["id"]: term for term in objects["taxonomy_terms"]}
+    identifiers = _by(objects["organization_identifiers"], "organization_id")
     organizations = {
-        o["id"]: {**o, "x_qfq": json.loads(o["x_qfq"] or "{}"), "organization_identifiers": identifiers[o["id"]]}
-        for o in tables["organizations"]
+        o["id"]: compact(o | {"organization_identifiers": identifiers[o["id"]]}, *REQUIRED["organizations"])
+        for o in objects["organizations"]
     }
-    per_location: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for table in ("addresses", "accessibility"):
-        for row in tables[table]:
-            per_location[row["location_id"]][table].append(
-                {k: v for k, v in row.items() if k not in ("id", "location_id")}
-            )
+    per_location = {table: _by(objects[table], "location_id") for table in LOCATION_LISTS}
     locations = {
-        loc["id"]: {
-            "id": loc["id"],
-            "latitude": _number(loc["latitude"]),
-            "longitude": _number(loc["longitude"]),
-            "x_qfq": json.loads(loc["x_qfq"] or "{}"),
-            **per_location[loc["id"]],
-        }
-        for loc in tables["locations"]
+        loc["id"]: compact(loc | {table: per_location[table][loc["id"]] for table in LOCATION_LISTS})
+        for loc in objects["locations"]
     }
-    sals: dict[str, list] = defaultdict(list)
-    for row in tables["service_at_locations"]:
-        sals[row["service_id"]].append({"location": locations[row["location_id"]]})
+    per_service = {table: _by(objects[table], "service_id") for table in SERVICE_LISTS}
+    attributes = _by(objects["attributes"], "link_id")
+    links = _by(objects["service_at_location"], "service_id")
     services = []
-    for row in tables["services"]:
-        service = {k: (v or None) if k == "assured_date" else v for k, v in row.items() if k != "organization_id"}
-        service.update({table: [] for table in (*SERVICE_LISTS, "attributes")})
-        service.update(
-            by_service[row["id"]],
-            organization=organizations[row["organization_id"]],
-            service_at_locations=sals[row["id"]],
-            x_qfq=json.loads(row["x_qfq"] or "{}"),
-        )
-        services.append(service)
+    for row in objects["services"]:
+        sid = row["id"]
+        service = row | {table: per_service[table][sid] for table in SERVICE_LISTS}
+        service["organization"] = organizations[row["organization_id"]]
+        service["attributes"] = [a | {"taxonomy_term": terms[a["taxonomy_term_id"]]} for a in attributes[sid]]
+        service["service_at_locations"] = [link | {"location": locations[link["location_id"]]} for link in links[sid]]
+        services.append(compact(service, *REQUIRED["services"]))
     return services

@@ -1,6 +1,7 @@
 """Our spreadsheet template (CSV or XLSX), the format a federation or a CPAS fills by hand.
 
-Columns are documented in FR and NL in docs/import-template.md; docs/examples/ has a filled example.
+Columns come from the declaration of a fiche's fields (`directory.fields`); docs/import-template.md documents
+them in FR and NL (a test checks it against the declaration); docs/examples/ has a filled example.
 CSV: the encoding (UTF-8 with or without BOM, else Windows-1252) and the delimiter (`,` `;` or tab, as
 Excel writes it in Belgium) are detected. XLSX: the first sheet, read in streaming mode.
 """
@@ -11,41 +12,15 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from directory.fields import FIELDS, template_columns
 from importers.base import Importer, RowError, ServiceRecord
 
-COLUMNS = (
-    "source_id",
-    "organisation_fr",
-    "organisation_nl",
-    "bce",
-    "name_fr",
-    "name_nl",
-    "description_fr",
-    "description_nl",
-    "sectors",
-    "publics",
-    "languages",
-    "phones",
-    "email",
-    "website",
-    "opening_hours",
-    "hours_note_fr",
-    "hours_note_nl",
-    "cost",
-    "access",
-    "documents_fr",
-    "documents_nl",
-    "wheelchair",
-    "street_fr",
-    "street_nl",
-    "house_number",
-    "postcode",
-    "lat",
-    "lon",
-)
+COLUMNS = template_columns()
 REQUIRED = ("source_id",)
 LIST_SEPARATOR = "|"
+LISTS = ("codes", "phones", "languages")
 
 
 def _list(value: str) -> list[str]:
@@ -66,37 +41,30 @@ def record_from_row(row: dict[str, str], line: int) -> ServiceRecord | RowError:
         lat, lon = _float(get["lat"]), _float(get["lon"])
     except ValueError:
         return RowError(line, "lat", "Invalid coordinates.")
-    return ServiceRecord(
-        source_id=get["source_id"],
-        line=line,
-        name_fr=get["name_fr"],
-        name_nl=get["name_nl"],
-        organization_fr=get["organisation_fr"],
-        organization_nl=get["organisation_nl"],
-        bce_number=get["bce"],
-        description_fr=get["description_fr"],
-        description_nl=get["description_nl"],
-        sectors=_list(get["sectors"]),
-        publics=_list(get["publics"]),
-        languages=_list(get["languages"]),
-        phones=_list(get["phones"]),
-        email=get["email"],
-        website=get["website"],
-        opening_hours=get["opening_hours"],
-        hours_note_fr=get["hours_note_fr"],
-        hours_note_nl=get["hours_note_nl"],
-        cost=get["cost"],
-        access=get["access"],
-        documents_fr=get["documents_fr"],
-        documents_nl=get["documents_nl"],
-        wheelchair=get["wheelchair"],
-        street_fr=get["street_fr"],
-        street_nl=get["street_nl"],
-        house_number=get["house_number"],
-        postcode=get["postcode"],
-        lat=lat,
-        lon=lon,
-    )
+    values: dict[str, Any] = {"lat": lat, "lon": lon}
+    for field in FIELDS:
+        for column, name in zip(field.columns, field.record_names, strict=True):
+            values.setdefault(name, _list(get[column]) if field.kind in LISTS else get[column])
+    return ServiceRecord(line=line, **values)
+
+
+def documentation_table() -> str:
+    """The columns table of docs/import-template.md, FR and NL, from the declaration (in an app context)."""
+    from flask_babel import force_locale
+
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|")
+
+    rows = ["| colonne / kolom | obligatoire / verplicht | FR | NL |", "|---|---|---|---|"]
+    for field in (f for f in FIELDS if f.columns):
+        texts = []
+        for lang in ("fr", "nl"):
+            with force_locale(lang):
+                texts.append((cell(field.help), cell(field.required)))
+        required = f"{texts[0][1]} / {texts[1][1]}" if field.required else ""
+        columns = ", ".join(f"`{column}`" for column in field.columns)
+        rows.append(f"| {columns} | {required} | {texts[0][0]} | {texts[1][0]} |")
+    return "\n".join(rows) + "\n"
 
 
 def _decode(path: Path) -> io.TextIOBase:
@@ -127,15 +95,25 @@ class TemplateImporter(Importer):
     suffixes = (".csv", ".xlsx")
 
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
-        rows = self._xlsx_rows(path) if path.suffix.lower() == ".xlsx" else self._csv_rows(path)
-        header = [h.strip().lower() for h in next(rows, [])]
+        xlsx = path.suffix.lower() == ".xlsx"
+        rows = self._xlsx_rows(path) if xlsx else ((values, []) for values in self._csv_rows(path))
+        header = [h.strip().lower() for h in next(rows, ([], []))[0]]
         errors = _header_errors(header)
         yield from errors
         if any(e.reason.startswith("Missing column") for e in errors):
             return
-        for line, values in enumerate(rows, start=2):
-            if not any(v.strip() for v in values):
+        for line, (values, unsaved) in enumerate(rows, start=2):
+            if not any(v.strip() for v in values) and not unsaved:
                 continue
+            for index in unsaved:
+                column = header[index] if index < len(header) else str(index + 1)
+                yield RowError(
+                    line,
+                    column,
+                    "This cell holds a formula whose result was never saved: its value is left empty. Open the "
+                    "file in a spreadsheet program and save it, or type the value.",
+                    level="warning",
+                )
             yield record_from_row(dict(zip(header, values, strict=False)), line)
 
     @staticmethod
@@ -150,12 +128,26 @@ class TemplateImporter(Importer):
             yield from csv.reader(fh, dialect)
 
     @staticmethod
-    def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    def _xlsx_rows(path: Path) -> Iterator[tuple[list[str], list[int]]]:
+        """(values, columns of formula cells without a saved result) per row. A formula's value is the result
+        the spreadsheet program saved with it; a file written by a script may have none."""
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield ["" if v is None else str(v) for v in row]
+            rows = zip(
+                values.worksheets[0].iter_rows(values_only=True),
+                formulas.worksheets[0].iter_rows(values_only=True),
+                strict=False,
+            )
+            for saved, written in rows:
+                unsaved = [
+                    i
+                    for i, (value, formula) in enumerate(zip(saved, written, strict=False))
+                    if value is None and isinstance(formula, str) and formula.startswith("=")
+                ]
+                yield ["" if v is None else str(v) for v in saved], unsaved
         finally:
-            workbook.close()
+            values.close()
+            formulas.close()

@@ -78,8 +78,8 @@ def make_team() -> Team:
 
 def edit_form_data(service: Service, **overrides: Any) -> dict[str, Any]:
     """The edit form's fields as a browser posts them for the fiche as published, then `overrides`."""
+    from directory.forms import form_data
     from directory.operations.editing import current_values
-    from directory.views.edit_form import form_data
 
     fields: dict[str, Any] = {}
     for key, value in form_data(current_values(service)).items():

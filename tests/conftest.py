@@ -41,6 +41,7 @@ def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "GEOCODER": "none",
         "TILE_URL": "",
+        "SEARCH_RETRY_SECONDS": 0,  # tests drive directory.search.retry themselves
     }
 
 

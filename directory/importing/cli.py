@@ -36,8 +36,13 @@ def import_command(
     for issue in report.issues:
         click.echo(f"  line {issue.line} [{issue.level}] {issue.field}: {issue.message(lang)}")
     report_path = report_path or path.with_name(path.name.rstrip("/") + ".report.csv")
-    report.write_csv(report_path)
     click.echo(report.summary())
+    try:
+        report.write_csv(report_path)
+    except OSError as exc:  # a full disk or a read-only folder: the rows are imported, only the file is missing
+        click.echo(f"the report could not be written to {report_path}: {exc.strerror or exc}", err=True)
+        click.echo("the import itself is done (see the summary above); the issues are printed above", err=True)
+        raise SystemExit(2) from exc
     click.echo(f"report: {report_path}")
     if not report.ok:
         raise SystemExit(1)

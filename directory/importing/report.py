@@ -61,9 +61,15 @@ class ImportReport:
         )
 
     def write_csv(self, path: Path) -> None:
-        """line, level, field, message_fr, message_nl — one row per issue."""
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["line", "level", "field", "message_fr", "message_nl"])
-            for issue in self.issues:
-                writer.writerow([issue.line, issue.level, issue.field, issue.message("fr"), issue.message("nl")])
+        """line, level, field, message_fr, message_nl — one row per issue. Raises OSError (full disk...) with
+        nothing half-written left at `path` when it is a regular file."""
+        try:
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["line", "level", "field", "message_fr", "message_nl"])
+                for issue in self.issues:
+                    writer.writerow([issue.line, issue.level, issue.field, issue.message("fr"), issue.message("nl")])
+        except OSError:
+            if path.is_file():
+                path.unlink(missing_ok=True)  # a truncated report would look complete
+            raise

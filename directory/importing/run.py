@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from directory.extensions import db
+from directory.i18n import N_
 from directory.importing.dedupe import DuplicateFinder
 from directory.importing.locating import Geocoding
 from directory.importing.records import Vocabulary
@@ -35,11 +36,19 @@ class ImportRun:
     def feed(self, items: Iterable[ServiceRecord | RowError], batch_size: int) -> None:
         """Import what the parser yields, one transaction per `batch_size` records."""
         chunk: list[ServiceRecord] = []
+        first_line: dict[str, int] = {}  # source_id → the line that imports it
         for item in items:
             if isinstance(item, RowError):
-                self.report.add(item.line, "error", item.field, item.reason, item.params)
+                self.report.add(item.line, item.level, item.field, item.reason, item.params)
+                self.report.rejected += item.level == "error"
+                continue
+            if item.source_id in first_line:  # the first row wins, on every run: a re-run changes nothing
+                message = N_("The source_id “%(value)s” was already used on line %(first)s: this row is skipped.")
+                params = {"value": item.source_id, "first": first_line[item.source_id]}
+                self.report.add(item.line, "error", "source_id", message, params)
                 self.report.rejected += 1
                 continue
+            first_line[item.source_id] = item.line
             chunk.append(item)
             if len(chunk) >= batch_size:
                 self.import_batch(chunk)

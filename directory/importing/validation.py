@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from directory import fields
 from directory.extensions import db
 from directory.geo.tagging import point_in_region
 from directory.importing.locating import Geocoding
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
-from directory.models import PostalCode
+from directory.models import Location, Organization, PostalCode, Service
 from directory.operations import validation as v
 from importers.base import ServiceRecord
 
@@ -38,9 +39,30 @@ class _Row:
             self.issue("warning", field_name, exc)
             return default
 
-    def choice(self, kind: str, raw: str) -> str:
-        """One of the allowed values of `kind` (cost, access, wheelchair); "unknown" when absent or invalid."""
-        return self.optional(kind, lambda x: v.clean_choice(kind, x), raw, "unknown")
+    def choice(self, field: fields.Field, raw: str) -> str:
+        """One of the allowed values of an enum field; its default when absent or invalid."""
+        return self.optional(field.name, lambda x: v.clean_choice(field.choices, x), raw, field.default)
+
+
+CLEAN: dict[str, Callable[[Any], Any]] = {"email": v.clean_email, "url": v.clean_url, "date": v.clean_date}
+CLEAN |= {"languages": v.clean_languages, "integer": v.clean_days}
+
+
+def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
+    """The record's values of the fields declared for `owner` (texts stripped; invalid values dropped with a
+    warning); coordinates and hours are cleaned by the caller."""
+    values: dict[str, Any] = {}
+    for field in fields.owned_by(owner):
+        for name in field.names:
+            raw = getattr(row.record, name)
+            raw = raw.strip() if isinstance(raw, str) else raw
+            if field.kind in ("text", "area"):
+                values[name] = raw
+            elif field.kind == "choice":
+                values[name] = row.choice(field, raw)
+            elif field.kind in CLEAN:
+                values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
+    return values
 
 
 def _check_place(row: _Row, r: ServiceRecord) -> None:
@@ -64,6 +86,36 @@ def _check_place(row: _Row, r: ServiceRecord) -> None:
         )
 
 
+# Record fields stored in a column of limited length: a longer value is reported, never cut (SQLite would keep
+# it whole, PostgreSQL would refuse the whole batch).
+LIMITED = {
+    "source_id": Service.source_id,
+    "name_fr": Service.name_fr,
+    "name_nl": Service.name_nl,
+    "organization_fr": Organization.name_fr,
+    "organization_nl": Organization.name_nl,
+    "bce_number": Organization.bce_number,
+    "email": Service.email,
+    "website": Service.website,
+    "street_fr": Location.street_fr,
+    "street_nl": Location.street_nl,
+    "house_number": Location.house_number,
+    "postcode": Location.postcode,
+}
+
+
+def _check_lengths(row: _Row, r: ServiceRecord) -> None:
+    for name, column in LIMITED.items():
+        value, limit = getattr(r, name).strip(), column.type.length
+        if limit and len(value) > limit:
+            too_long = v.Invalid(
+                "Too long: %(length)s characters, at most %(max)s fit. Shorten it; nothing was cut.",
+                length=len(value),
+                max=limit,
+            )
+            row.issue("error", name, too_long)
+
+
 def clean_record(
     record: ServiceRecord, report: ImportReport, vocab: Vocabulary, geocoding: Geocoding | None = None
 ) -> CleanRecord | None:
@@ -73,6 +125,7 @@ def clean_record(
     if not (r.name_fr.strip() or r.name_nl.strip()):
         row.issue("error", "name", v.Invalid("Missing name (name_fr or name_nl)."))
     _check_place(row, r)
+    _check_lengths(row, r)
     sectors: list[str] = []
     try:
         sectors = v.match_codes(r.sectors, vocab.sector_terms, "sector")
@@ -93,33 +146,12 @@ def clean_record(
         found = geocoding.locate(record, report)
         if found is not None:
             lat, lon, precision = found.lat, found.lon, found.precision
+    service = _cleaned(row, "service") | {"opening_hours": hours}
+    service |= {"hours_note_fr": hours_note_fr, "hours_note_nl": hours_note_nl}
+    location = _cleaned(row, "location") | {"lat": lat, "lon": lon, "geocode_precision": precision}
     return CleanRecord(
-        service={
-            "name_fr": r.name_fr.strip(),
-            "name_nl": r.name_nl.strip(),
-            "description_fr": r.description_fr.strip(),
-            "description_nl": r.description_nl.strip(),
-            "email": row.optional("email", v.clean_email, r.email.strip()),
-            "website": row.optional("website", v.clean_url, r.website.strip()),
-            "opening_hours": hours,
-            "hours_note_fr": hours_note_fr,
-            "hours_note_nl": hours_note_nl,
-            "cost": row.choice("cost", r.cost),
-            "access": row.choice("access", r.access),
-            "documents_fr": r.documents_fr.strip(),
-            "documents_nl": r.documents_nl.strip(),
-            "languages": row.optional("languages", v.clean_languages, r.languages, []),
-        },
-        location={
-            "street_fr": r.street_fr.strip(),
-            "street_nl": r.street_nl.strip(),
-            "house_number": r.house_number.strip(),
-            "postcode": r.postcode.strip(),
-            "lat": lat,
-            "lon": lon,
-            "geocode_precision": precision,
-            "wheelchair": row.choice("wheelchair", r.wheelchair),
-        },
+        service=service,
+        location=location,
         sectors=sectors,
         publics=publics,
         phones=phones,

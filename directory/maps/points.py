@@ -31,7 +31,15 @@ def search_hits(
     params: SearchParams, limit: int = MAX_POINTS, attributes: list[str] = FIELDS
 ) -> tuple[int, list[dict]]:
     """(total, hits) of the search without facets, in rank order (by distance with `near`); like the list, falls
-    back to matching some words when no service matches all of them. Raises MeiliError when Meilisearch fails."""
+    back to matching some words when no service matches all of them; answered from SQL when Meilisearch fails."""
+    from directory.search import fallback
+
+    return fallback.degrade(
+        lambda: _meili_hits(params, limit, attributes), lambda: fallback.search_hits(params, limit, attributes)
+    )
+
+
+def _meili_hits(params: SearchParams, limit: int, attributes: list[str]) -> tuple[int, list[dict]]:
     answer = _search(params, limit, "all", attributes)
     if not answer.get("totalHits") and len(params.q.split()) > 1:
         answer = _search(params, limit, "last", attributes)

@@ -11,95 +11,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from directory import fields
 from directory.extensions import db
 from directory.geo.tagging import tag_location
 from directory.models import Location, Phone, Public, Sector, Service
 from directory.models.base import utcnow
 
-SERVICE_FIELDS = (
-    "name_fr",
-    "name_nl",
-    "description_fr",
-    "description_nl",
-    "email",
-    "website",
-    "cost",
-    "cost_details_fr",
-    "cost_details_nl",
-    "access",
-    "access_details_fr",
-    "access_details_nl",
-    "documents_fr",
-    "documents_nl",
-    "languages",
-    "opening_hours",
-    "hours_note_fr",
-    "hours_note_nl",
-    "availability",
-    "availability_delay_days",
-    "status",
-    "closed_from",
-    "closed_until",
-)
-LOCATION_FIELDS = (
-    "street_fr",
-    "street_nl",
-    "house_number",
-    "postcode",
-    "lat",
-    "lon",
-    "wheelchair",
-    "accessibility_note_fr",
-    "accessibility_note_nl",
-)
-LIST_FIELDS = ("phones", "sectors", "publics")
-KEYS = (*SERVICE_FIELDS, *(f"location.{n}" for n in LOCATION_FIELDS), *LIST_FIELDS)
-DATE_FIELDS = frozenset({"closed_from", "closed_until"})
+SERVICE_FIELDS = fields.names("service")
+LOCATION_FIELDS = fields.names("location")
+LIST_FIELDS = fields.names("list")
+KEYS = tuple(fields.BY_KEY)
+DATE_FIELDS = frozenset(fields.names("service", ("date",)))
 AVAILABILITY_KEYS = frozenset({"availability", "availability_delay_days"})
 ADDRESS_KEYS = frozenset(
     {"location.street_fr", "location.street_nl", "location.postcode", "location.lat", "location.lon"}
 )
-
-LABELS = {
-    "name_fr": _l("Name (French)"),
-    "name_nl": _l("Name (Dutch)"),
-    "description_fr": _l("Description (French)"),
-    "description_nl": _l("Description (Dutch)"),
-    "email": _l("E-mail"),
-    "website": _l("Website"),
-    "cost": _l("Cost"),
-    "cost_details_fr": _l("Cost details (French)"),
-    "cost_details_nl": _l("Cost details (Dutch)"),
-    "access": _l("Access"),
-    "access_details_fr": _l("Conditions of access (French)"),
-    "access_details_nl": _l("Conditions of access (Dutch)"),
-    "documents_fr": _l("What to bring (French)"),
-    "documents_nl": _l("What to bring (Dutch)"),
-    "languages": _l("Languages spoken"),
-    "opening_hours": _l("Opening hours"),
-    "hours_note_fr": _l("Note on hours (French)"),
-    "hours_note_nl": _l("Note on hours (Dutch)"),
-    "availability": _l("Availability"),
-    "availability_delay_days": _l("Waiting time (days)"),
-    "status": _l("Status"),
-    "closed_from": _l("Closed from"),
-    "closed_until": _l("Closed until"),
-    "location.street_fr": _l("Street (French)"),
-    "location.street_nl": _l("Street (Dutch)"),
-    "location.house_number": _l("Number"),
-    "location.postcode": _l("Postcode"),
-    "location.lat": _l("Latitude"),
-    "location.lon": _l("Longitude"),
-    "location.wheelchair": _l("Wheelchair access"),
-    "location.accessibility_note_fr": _l("Accessibility note (French)"),
-    "location.accessibility_note_nl": _l("Accessibility note (Dutch)"),
-    "phones": _l("Phones"),
-    "sectors": _l("Sectors"),
-    "publics": _l("For whom"),
-}
 
 
 def _json(value: Any) -> Any:
@@ -118,17 +46,12 @@ def current_values(service: Service) -> dict[str, Any]:
     values["languages"] = sorted(service.languages or [])
     location = service.locations[0] if service.locations else None
     for name in LOCATION_FIELDS:
-        values[f"location.{name}"] = _json(getattr(location, name)) if location is not None else _empty(name)
+        empty = fields.BY_KEY[f"location.{name}"].empty
+        values[f"location.{name}"] = _json(getattr(location, name)) if location is not None else empty
     values["phones"] = [p.number for p in service.phones]
     values["sectors"] = sorted(s.code for s in service.sectors)
     values["publics"] = sorted(p.code for p in service.publics)
     return values
-
-
-def _empty(location_field: str) -> Any:
-    if location_field in ("lat", "lon"):
-        return None
-    return "unknown" if location_field == "wheelchair" else ""
 
 
 def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

@@ -1,35 +1,82 @@
-"""Export the directory as Open Referral HSDS 3.0 JSON ("compiled" service objects).
+"""Export the directory as Open Referral HSDS 3.0 JSON ("compiled" service objects), valid against the official
+schemas (tests/test_hsds.py checks every object).
 
-HSDS has one language per text field: the core fields carry the French text; the Dutch texts and our
-structured values (sectors, publics, cost, access, wheelchair, OSM opening_hours, provenance) travel in the
-extension object `x_qfq`, so that import → export → import gives the same directory (importers/hsds.py).
-Opening hours are also given as HSDS weekly schedules for consumers that ignore the extension.
+- Every object has a UUID derived from our own ids (uuid5 in a fixed namespace), so re-exports keep them; a fiche
+  imported from HSDS keeps the id it came with.
+- Empty values are left out, except where the schema requires the property.
+- HSDS has one language per text: the core properties carry the French text (Dutch when there is no French);
+  every declared field of a fiche (`directory.fields`), in both languages, travels in the extension object `x_qfq`
+  of the service, its location and its organization (docs/hsds.md), so that export → import gives the same fiches.
+- Nested objects carry the id of their parent (`service_id`, `location_id`…), as the tabular form needs them.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
+from directory import fields
 from directory.extensions import db
-from directory.models import Location, Service
+from directory.models import Location, Organization, Service
+from directory.models.services import whole_service
 from directory.operations.hours import week_schedule
+from importers.hsds_tabular import EXTENSION, TAXONOMIES, compact
 
+NAMESPACE = uuid.UUID("5b0c2a1e-8f0d-5d6e-9a57-7166663f7101")  # fixed forever: ids derive from it
 HSDS_STATUS = {"active": "active", "temporarily_closed": "temporarily closed", "inactive": "inactive"}
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+def uid(*parts: object) -> str:
+    """A stable UUID for the object named by `parts` (e.g. "location", 12)."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def external_id(service: Service) -> str:
-    """A stable identifier: the original one for fiches that came from HSDS, else source/source_id."""
+    """Our own stable identifier of a fiche: source/source_id (the id of a fiche imported from HSDS)."""
     if service.source == "hsds" and service.source_id:
         return service.source_id
     return f"{service.source}/{service.source_id or service.id}"
 
 
-def _schedules(expr: str | None) -> list[dict]:
+def service_uuid(service: Service) -> str:
+    ours = external_id(service)
+    return ours if is_uuid(ours) else uid("service", ours)
+
+
+#: declared service fields carried as they are by a core HSDS property (status is mapped, see HSDS_STATUS)
+CORE = tuple(field for field in fields.owned_by("service") if field.hsds and field.kind != "choice")
+
+
+def _text(obj: Any, field: fields.Field) -> Any:
+    """The value of a field for a one-language HSDS property: the French text, else the Dutch one."""
+    return next((v for v in (getattr(obj, name) for name in field.names) if v), "")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, str) else value
+
+
+def extension(obj: Any, owner: str) -> dict[str, Any]:
+    """The declared fields of `owner` held by `obj`, both languages, without empty values."""
+    return compact({name: _plain(getattr(obj, name)) for name in fields.names(owner)})
+
+
+def _schedules(sid: str, expr: str | None) -> list[dict]:
     """Weekly HSDS schedules from an OSM expression, read on a reference week without public holidays."""
     if not expr:
         return []
@@ -37,107 +84,134 @@ def _schedules(expr: str | None) -> list[dict]:
     rows = []
     for day, code in zip(week_schedule(expr, monday - timedelta(days=0)), DAYS, strict=True):
         for opens, closes in day.intervals:
+            times = {"opens_at": opens.strftime("%H:%M"), "closes_at": closes.strftime("%H:%M")}
+            rows.append({"id": uid(sid, "schedule", code, times["opens_at"]), "service_id": sid, "freq": "WEEKLY"})
+            rows[-1] |= {"byday": code, **times}
+    return rows
+
+
+def _location(location: Location) -> dict:
+    lid = uid("location", location.id)
+    street = " ".join(p for p in (location.street_fr or location.street_nl, location.house_number) if p)
+    address = {
+        "id": uid(lid, "address"),
+        "location_id": lid,
+        "address_type": "physical",
+        "address_1": street,
+        "city": location.commune.name_fr if location.commune else "",
+        "state_province": "Bruxelles-Capitale",
+        "postal_code": location.postcode,
+        "country": "BE",
+    }
+    accessibility = compact(
+        {
+            "id": uid(lid, "accessibility"),
+            "location_id": lid,
+            "description": f"wheelchair: {location.wheelchair}" if location.wheelchair != "unknown" else "",
+            "details": location.accessibility_note_fr or location.accessibility_note_nl,
+        }
+    )
+    areas = {"commune": location.commune_nis, "quartier": location.quartier_code, "bassin": location.bassin_code}
+    return compact(
+        {
+            "id": lid,
+            "location_type": "physical",
+            "latitude": location.lat,
+            "longitude": location.lon,
+            "addresses": [address] if street or location.postcode else [],
+            "accessibility": [accessibility] if len(accessibility) > 2 else [],
+            EXTENSION: extension(location, "location") | compact(areas),
+        }
+    )
+
+
+def _organization(org: Organization) -> dict:
+    oid = uid("organization", org.source, org.source_id or org.id)
+    identifier: dict[str, Any] = {"id": uid(oid, "BE-BCE_KBO"), "organization_id": oid}
+    identifier["identifier_scheme"] = "BE-BCE_KBO"
+    identifier |= {"identifier_type": "BCE/KBO enterprise number", "identifier": org.bce_number}
+    ext = {"name_fr": org.name_fr, "name_nl": org.name_nl, "description_nl": org.description_nl}
+    return compact(
+        {
+            "id": oid,
+            "name": org.name_fr or org.name_nl,
+            "description": org.description_fr or org.description_nl,
+            "website": org.website,
+            "email": org.email,
+            "organization_identifiers": [identifier] if org.bce_number else [],
+            EXTENSION: compact(ext),
+        },
+        "name",
+        "description",
+    )
+
+
+def _attributes(sid: str, service: Service) -> list[dict]:
+    """Sectors and publics as taxonomy terms of our two taxonomies."""
+    rows = []
+    for name, (taxonomy, link_type, _) in TAXONOMIES.items():
+        for term in getattr(service, name):
+            term_id = uid("taxonomy_term", taxonomy, term.code)
+            description = f"{term.name_fr} / {term.name_nl}"
             rows.append(
                 {
-                    "freq": "WEEKLY",
-                    "byday": code,
-                    "opens_at": opens.strftime("%H:%M"),
-                    "closes_at": closes.strftime("%H:%M"),
+                    "id": uid(sid, "attribute", taxonomy, term.code),
+                    "link_id": sid,
+                    "link_entity": "service",
+                    "link_type": link_type,
+                    "taxonomy_term_id": term_id,
+                    "taxonomy_term": {
+                        "id": term_id,
+                        "code": term.code,
+                        "name": term.name_fr,
+                        "description": description,
+                        "taxonomy": taxonomy,
+                        "taxonomy_id": uid("taxonomy", taxonomy),
+                    },
                 }
             )
     return rows
 
 
-def _location(location: Location) -> dict:
-    street = " ".join(p for p in (location.street_fr, location.house_number) if p)
-    return {
-        "id": f"location/{location.id}",
-        "latitude": location.lat,
-        "longitude": location.lon,
-        "addresses": [
-            {
-                "address_type": "physical",
-                "address_1": street,
-                "postal_code": location.postcode,
-                "city": location.commune.name_fr if location.commune else "",
-                "state_province": "Bruxelles-Capitale",
-                "country": "BE",
-            }
-        ],
-        "accessibility": [{"description": f"wheelchair: {location.wheelchair}"}],
-        "x_qfq": {
-            "street_nl": location.street_nl,
-            "house_number": location.house_number,
-            "commune": location.commune_nis,
-            "quartier": location.quartier_code,
-            "bassin": location.bassin_code,
-        },
-    }
-
-
 def service_to_hsds(service: Service) -> dict:
     """One compiled HSDS service object."""
-    org = service.organization
-    return {
-        "id": external_id(service),
-        "name": service.name_fr or service.name_nl,
-        "description": service.description_fr,
-        "url": service.website,
-        "email": service.email,
-        "status": HSDS_STATUS[str(service.status)],
-        "fees_description": service.cost_details_fr,
-        "application_process": service.access_details_fr,
-        "assured_date": service.verified_at.date().isoformat() if service.verified_at else None,
-        "organization": {
-            "id": f"{org.source}/{org.source_id or org.id}",
-            "name": org.name_fr or org.name_nl,
-            "description": org.description_fr,
-            "website": org.website,
-            "email": org.email,
-            "organization_identifiers": [{"identifier_scheme": "BE-BCE_KBO", "identifier": org.bce_number}]
-            if org.bce_number
+    sid, org = service_uuid(service), _organization(service.organization)
+    locations = [_location(location) for location in service.locations]
+    document = _text(service, fields.BY_NAME["documents"])
+    ours = {"source": service.source, "licence": service.source_licence}
+    lists = {name: [t.code for t in getattr(service, name)] for name in TAXONOMIES}
+    lists["phones"] = [p.number for p in service.phones]
+    return compact(
+        {
+            "id": sid,
+            "organization_id": org["id"],
+            **{field.hsds: _text(service, field) for field in CORE},
+            "status": HSDS_STATUS[str(service.status)],
+            "assured_date": service.verified_at.date().isoformat() if service.verified_at else None,
+            "organization": org,
+            "phones": [
+                {"id": uid(sid, "phone", p.number), "service_id": sid, "number": p.number, "type": p.kind}
+                for p in service.phones
+            ],
+            "languages": [{"id": uid(sid, "language", c), "service_id": sid, "code": c} for c in service.languages],
+            "schedules": _schedules(sid, service.opening_hours),
+            "required_documents": [{"id": uid(sid, "document"), "service_id": sid, "document": document}]
+            if document
             else [],
-            "x_qfq": {"name_nl": org.name_nl},
+            "attributes": _attributes(sid, service),
+            "service_at_locations": [
+                {"id": uid(sid, loc["id"]), "service_id": sid, "location_id": loc["id"], "location": loc}
+                for loc in locations
+            ],
+            EXTENSION: extension(service, "service") | compact(lists) | compact(ours),
         },
-        "phones": [{"number": p.number, "type": p.kind} for p in service.phones],
-        "languages": [{"code": code} for code in service.languages or []],
-        "schedules": _schedules(service.opening_hours),
-        "required_documents": [{"document": service.documents_fr}] if service.documents_fr else [],
-        "attributes": [
-            {"taxonomy_term": {"code": s.code, "name": s.name_fr, "taxonomy": "qfq-sectors"}} for s in service.sectors
-        ],
-        "service_at_locations": [{"location": _location(loc)} for loc in service.locations],
-        "x_qfq": {
-            "name_fr": service.name_fr,
-            "name_nl": service.name_nl,
-            "description_nl": service.description_nl,
-            "sectors": [s.code for s in service.sectors],
-            "publics": [p.code for p in service.publics],
-            "cost": str(service.cost),
-            "access": str(service.access),
-            "opening_hours": service.opening_hours,
-            "hours_note_fr": service.hours_note_fr,
-            "hours_note_nl": service.hours_note_nl,
-            "documents_nl": service.documents_nl,
-            "source": service.source,
-            "licence": service.source_licence,
-        },
-    }
+        "name",
+        "status",
+    )
 
 
 def export_services() -> Iterator[dict]:
     """Every active or temporarily closed service, in id order."""
-    query = (
-        select(Service)
-        .where(Service.status != "inactive")
-        .options(
-            joinedload(Service.organization),
-            selectinload(Service.sectors),
-            selectinload(Service.publics),
-            selectinload(Service.phones),
-            selectinload(Service.locations).joinedload(Location.commune),
-        )
-        .order_by(Service.id)
-    )
+    query = select(Service).where(Service.status != "inactive").options(*whole_service()).order_by(Service.id)
     for service in db.session.scalars(query.execution_options(yield_per=500)):
         yield service_to_hsds(service)

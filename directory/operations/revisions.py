@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from directory import fields
 from directory.extensions import db
 from directory.i18n import get_locale
 from directory.labels import code_label, enum_label
@@ -103,25 +104,23 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     result = []
     for key in editing.changed_keys(old, new):
         before, after = as_text(old.get(key), key), as_text(new.get(key), key)
-        result.append(FieldDiff(key, str(editing.LABELS.get(key, key)), before, after, inline_diff(before, after)))
+        result.append(FieldDiff(key, fields.label(key), before, after, inline_diff(before, after)))
     return result
-
-
-ENUM_KINDS = {k: k for k in ("cost", "access", "availability", "status")} | {"location.wheelchair": "wheelchair"}
-CODE_KINDS = {"sectors": "sector", "publics": "public", "languages": "language"}
 
 
 def as_text(value: Any, key: str = "") -> str:
     """A value as people read it: enum labels, vocabulary and language names, phone numbers as dialled."""
+    field = fields.BY_KEY.get(key)
+    kind, vocabulary = (field.kind, field.choices) if field else ("", "")
     if value is None:
         return ""
-    if key in ENUM_KINDS:
-        return enum_label(ENUM_KINDS[key], value)
+    if kind == "choice":
+        return enum_label(vocabulary, value)
     if isinstance(value, list):
-        if key == "phones":
+        if kind == "phones":
             return ", ".join(format_phone(number) for number in value)
-        if key in CODE_KINDS:
-            return ", ".join(code_label(CODE_KINDS[key], code, get_locale()) for code in value)
+        if kind in ("codes", "languages"):
+            return ", ".join(code_label(vocabulary, code, get_locale()) for code in value)
         return ", ".join(str(v) for v in value)
     return str(value)
 

@@ -6,12 +6,13 @@ Messages are English msgids with parameters, translated when shown (report, form
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from urllib.parse import urlsplit
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
-from directory.models import AccessCondition, Accessibility, Cost
+from directory.models import AccessCondition, Accessibility, Availability, Cost, ServiceStatus
 from directory.operations.hours import validate_hours
 from directory.operations.phones import normalize_phone
 
@@ -66,7 +67,8 @@ def clean_languages(raw: list[str]) -> list[str]:
 
 
 def clean_choice(kind: str, raw: str) -> str:
-    enum = {"cost": Cost, "access": AccessCondition, "wheelchair": Accessibility}[kind]
+    enums = {"cost": Cost, "access": AccessCondition, "wheelchair": Accessibility, "availability": Availability}
+    enum = {**enums, "status": ServiceStatus}[kind]
     value = raw.strip().lower()
     allowed = [m.value for m in enum]
     if value not in allowed:
@@ -77,6 +79,21 @@ def clean_choice(kind: str, raw: str) -> str:
             allowed=", ".join(allowed),
         )
     return value
+
+
+def clean_date(raw: str) -> date:
+    """An ISO date (YYYY-MM-DD)."""
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid("Invalid date “%(value)s” (use YYYY-MM-DD).", value=raw) from None
+
+
+def clean_days(raw: str) -> int:
+    """A number of days, 0 to 3650."""
+    if not raw.strip().isdigit() or int(raw) > 3650:
+        raise Invalid("Invalid number of days “%(value)s”.", value=raw)
+    return int(raw)
 
 
 def term_lookup(vocabulary: dict[str, tuple[str, str]]) -> dict[str, str]:

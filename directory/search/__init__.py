@@ -21,12 +21,16 @@ def init_app(app: Flask) -> None:
         if not app.config["MEILI_MASTER_KEY"]:
             app.config["MEILI_MASTER_KEY"] = master_key_for(Path(app.instance_path))
     app.extensions["meili"] = MeiliClient(
-        app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
+        app.config["MEILI_URL"],
+        app.config["MEILI_MASTER_KEY"],
+        app.config["MEILI_TIMEOUT"],
+        app.config["MEILI_SEARCH_TIMEOUT"],
     )
 
-    from directory.search import sync
+    from directory.search import retry, sync
 
     sync.init_app(app)
+    retry.init_app(app)
 
 
 def get_client() -> MeiliClient:

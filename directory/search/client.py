@@ -31,11 +31,12 @@ class MeiliError(RuntimeError):
 class MeiliClient:
     """Thin, typed wrapper over the Meilisearch REST API."""
 
-    def __init__(self, url: str, master_key: str = "", timeout: float = 5.0):
+    def __init__(self, url: str, master_key: str = "", timeout: float = 5.0, search_timeout: float | None = None):
         headers = {"Accept-Encoding": "identity", "Content-Type": "application/json"}
         if master_key:
             headers["Authorization"] = f"Bearer {master_key}"
         self.url = url.rstrip("/")
+        self.search_timeout = search_timeout or timeout  # searches give up sooner: the SQL fallback answers them
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, transport=transport())
 
     def close(self) -> None:
@@ -44,7 +45,8 @@ class MeiliClient:
     def request(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
         """Send a request and return the decoded JSON body; raise MeiliError on failure."""
         try:
-            response = self._http.request(method, path, json=json, params=params)
+            timeout = self.search_timeout if path.endswith("search") else self._http.timeout
+            response = self._http.request(method, path, json=json, params=params, timeout=timeout)
         except httpx.TransportError as exc:
             raise MeiliError(f"Meilisearch unreachable at {self.url}: {exc}", "unreachable") from exc
         if response.status_code >= 400:

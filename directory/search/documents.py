@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from directory import fields
 from directory.models import Location, Service
 from directory.operations.phones import format_phone
+
+#: the declared fields copied as they are into every document (texts, enum values, hours, postcode…)
+_DOCUMENT = {
+    owner: [n for f in fields.owned_by(owner) if f.document for n in f.names] for owner in ("service", "location")
+}
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, str) else value  # StrEnum members become plain strings
 
 
 def _ts(value: datetime | None) -> int | None:
@@ -34,31 +44,20 @@ def build_documents(service: Service) -> list[dict]:
     if service.status == "inactive":
         return []
     org = service.organization
-    base = {
+    base = {name: _plain(getattr(service, name)) for name in _DOCUMENT["service"]}
+    for field in fields.owned_by("list", ("codes",)):  # sectors and publics: codes and names
+        terms = getattr(service, field.name)
+        base[field.facet] = [t.code for t in terms]
+        base |= {f"{field.facet}_{lang}": [getattr(t, f"name_{lang}") for t in terms] for lang in fields.LANGS}
+    base |= {
         "service_id": service.id,
-        "name_fr": service.name_fr,
-        "name_nl": service.name_nl,
         "organization_fr": org.name_fr if org else "",
         "organization_nl": org.name_nl if org else "",
-        "description_fr": service.description_fr,
-        "description_nl": service.description_nl,
-        "sector": [s.code for s in service.sectors],
-        "sector_fr": [s.name_fr for s in service.sectors],
-        "sector_nl": [s.name_nl for s in service.sectors],
         "sector_terms": [t for s in service.sectors for t in (s.synonyms or "").split("|") if t],
-        "public": [p.code for p in service.publics],
-        "public_fr": [p.name_fr for p in service.publics],
-        "public_nl": [p.name_nl for p in service.publics],
         "language": sorted(service.languages or []),
-        "cost": str(service.cost),
-        "access": str(service.access),
-        "availability": str(service.availability),
         "availability_updated_at": _ts(service.availability_updated_at),
-        "status": str(service.status),
         "phones": [format_phone(p.number) for p in service.phones],
-        "email": service.email,
         "website": service.website or (org.website if org else ""),
-        "opening_hours": service.opening_hours,
         "verified_at": _ts(service.verified_at),
         "updated_at": _ts(service.updated_at),
         "source": service.source,
@@ -73,7 +72,6 @@ def _with_location(base: dict, service_id: int, loc: Location | None) -> dict:
     doc.update(
         id=document_id(service_id, loc.id if loc else None),
         location_id=loc.id if loc else None,
-        wheelchair=str(loc.wheelchair) if loc else "unknown",
         commune=commune.nis if commune else None,
         commune_fr=commune.name_fr if commune else "",
         commune_nl=commune.name_nl if commune else "",
@@ -83,11 +81,12 @@ def _with_location(base: dict, service_id: int, loc: Location | None) -> dict:
         bassin=bassin.code if bassin else None,
         bassin_fr=bassin.name_fr if bassin else "",
         bassin_nl=bassin.name_nl if bassin else "",
-        postcode=loc.postcode if loc else "",
         address_fr=_address(loc, "fr"),
         address_nl=_address(loc, "nl"),
         area_to_review=bool(loc and loc.area_to_review),
     )
+    for name in _DOCUMENT["location"]:
+        doc[name] = _plain(getattr(loc, name)) if loc else fields.BY_KEY[f"location.{name}"].empty
     if loc and loc.lat is not None and loc.lon is not None:
         doc["_geo"] = {"lat": loc.lat, "lng": loc.lon}
     return doc

@@ -107,6 +107,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     params: SearchParams
     partial: bool = False  # True when no result matched every word and the last words were dropped
+    degraded: bool = False  # True when answered from SQL because Meilisearch failed (directory.search.fallback)
 
 
 def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
@@ -212,6 +213,13 @@ def build_queries(
 
 
 def run_search(params: SearchParams) -> SearchResult:
+    """Meilisearch, or the reduced SQL search when it is down, slow or without index (directory.search.fallback)."""
+    from directory.search import fallback
+
+    return fallback.degrade(lambda: _meili_search(params), lambda: fallback.run_search(params))
+
+
+def _meili_search(params: SearchParams) -> SearchResult:
     """Run the search; raises directory.search.client.MeiliError if Meilisearch fails."""
     client, uid = get_client(), index_name()
     results = client.request("POST", "/multi-search", {"queries": build_queries(params, uid)})["results"]

@@ -4,7 +4,13 @@
    organization) in `search_outbox`, in the same transaction, and remembers them on the session.
 2. `after_commit` rebuilds those services' documents in a fresh session and pushes them; the outbox rows are
    deleted once Meilisearch has accepted the work. If it is down, the rows stay for `flask search sync`.
-3. `reindex` builds a new index from scratch and swaps it in atomically (no downtime).
+3. `reindex` builds a new index from scratch and swaps it in atomically (no downtime). While it runs, a mark row
+   in the outbox (service id REINDEX_MARK) tells pushes to keep their rows; after the swap the reindex pushes them
+   again, so an edit made meanwhile is never lost in the index that was swapped out.
+
+Pushes take a lock first (SQLite: the write lock, by deleting their outbox rows before reading; PostgreSQL: an
+advisory lock), so two processes never send an older version of a fiche after a newer one. The same listener
+keeps the SQL full-text table of the fallback search current (`textindex.refresh`), in the edit's transaction.
 """
 
 from __future__ import annotations
@@ -16,13 +22,13 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import Location, Organization, Phone, SearchOutbox, Service
 from directory.models.services import service_at_location, whole_service
-from directory.search import get_client, index_name
+from directory.search import get_client, index_name, textindex
 from directory.search.client import MeiliError
 from directory.search.documents import build_documents
 from directory.search.settings import index_settings
@@ -30,6 +36,9 @@ from directory.search.settings import index_settings
 log = logging.getLogger(__name__)
 PENDING = "search_pending_service_ids"
 BATCH = 2000
+REINDEX_MARK = 0  # the service id of the outbox row that says "a reindex is running"
+MARK_EXPIRES = 3600  # seconds after which a mark left by a crashed reindex is ignored
+PUSH_LOCK = 727_274  # PostgreSQL advisory lock key of pushes
 _registered = False
 
 
@@ -76,7 +85,9 @@ def enqueue(session: Session, service_ids: Iterable[int]) -> None:
     """Record services to re-index: outbox rows in the current transaction, pushed after commit.
 
     The flush listener calls it; so does code that writes with Core statements, which bypass the flush."""
-    ids = set(service_ids) - session.info.get(PENDING, set())
+    service_ids = set(service_ids)
+    textindex.refresh(session.connection(), service_ids)
+    ids = service_ids - session.info.get(PENDING, set())
     if ids:
         session.connection().execute(insert(SearchOutbox.__table__), [{"service_id": i, "attempts": 0} for i in ids])
         session.info.setdefault(PENDING, set()).update(ids)
@@ -85,6 +96,10 @@ def enqueue(session: Session, service_ids: Iterable[int]) -> None:
 def _after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING, None)
     if ids and current_app.config["SEARCH_SYNC_ON_COMMIT"]:
+        from directory.search.fallback import breaker
+
+        if breaker().is_open():  # Meilisearch failed moments ago: the retry thread pushes these rows later
+            return
         with Session(db.engine) as fresh:
             try:
                 push_services(fresh, ids)
@@ -105,25 +120,54 @@ def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Serv
     yield from session.scalars(query.order_by(Service.id).execution_options(yield_per=500))
 
 
+def _lock(session: Session, ids: set[int]) -> None:
+    """Serialise pushes across processes until the caller's commit (see the module docstring): count the attempt
+    on the outbox rows, a write that takes SQLite's write lock; PostgreSQL also takes an advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+    attempts = update(SearchOutbox).where(SearchOutbox.service_id.in_(ids))
+    session.execute(attempts.values(attempts=SearchOutbox.attempts + 1))
+
+
+def reindex_running(session: Session) -> bool:
+    """True while a reindex (started less than MARK_EXPIRES seconds ago) is filling its new index."""
+    since = datetime.fromtimestamp(time.time() - MARK_EXPIRES, UTC)
+    marks = select(func.count()).where(SearchOutbox.service_id == REINDEX_MARK, SearchOutbox.created_at >= since)
+    return bool(session.scalar(marks))
+
+
 def push_services(session: Session, ids: set[int]) -> list[dict]:
-    """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks."""
+    """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks.
+
+    During a reindex the rows stay: the reindex pushes them again into the new index after its swap."""
     client, uid = get_client(), index_name()
+    _lock(session, ids)
+    if not reindex_running(session):
+        session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
     documents: list[dict] = []
     for service in _load_services(session, ids):
         documents.extend(build_documents(service))
     tasks = [client.delete_documents_by_filter(uid, f"service_id IN [{', '.join(str(i) for i in sorted(ids))}]")]
     if documents:
         tasks.append(client.add_documents(uid, documents))
-    session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
     return tasks
 
 
 def sync_outbox(batch: int = 500) -> int:
-    """Push every pending outbox entry (after Meilisearch was down, or with SEARCH_SYNC_ON_COMMIT off)."""
+    """Push every pending outbox entry (after Meilisearch was down, or with SEARCH_SYNC_ON_COMMIT off); nothing
+    while a reindex runs (it pushes them itself after its swap). Returns the number of services pushed."""
+    since = datetime.fromtimestamp(time.time() - MARK_EXPIRES, UTC)
+    stale_marks = delete(SearchOutbox).where(SearchOutbox.service_id == REINDEX_MARK, SearchOutbox.created_at < since)
+    db.session.execute(stale_marks)
+    if reindex_running(db.session):
+        db.session.commit()
+        return 0
     done = 0
     while True:
-        ids = set(db.session.scalars(select(SearchOutbox.service_id).distinct().limit(batch)))
+        pending = select(SearchOutbox.service_id).where(SearchOutbox.service_id != REINDEX_MARK)
+        ids = set(db.session.scalars(pending.distinct().limit(batch)))
         if not ids:
+            db.session.commit()
             return done
         push_services(db.session, ids)
         db.session.commit()
@@ -131,7 +175,10 @@ def sync_outbox(batch: int = 500) -> int:
 
 
 def ensure_index() -> None:
-    """Create the live index with its settings if missing (filled by a full reindex), else refresh its settings."""
+    """Create the SQL full-text table and the live index if missing (the index filled by a full reindex), else
+    refresh the index settings."""
+    textindex.ensure(db.session.connection())
+    db.session.commit()
     client, uid = get_client(), index_name()
     if client.index_exists(uid):
         client.wait_for_task(client.update_settings(uid, index_settings()))
@@ -139,11 +186,42 @@ def ensure_index() -> None:
         reindex()
 
 
+def _drop_staging(live: str) -> None:
+    """Remove the half-built indexes a crashed reindex left behind."""
+    client = get_client()
+    for index in client.request("GET", "/indexes", params={"limit": 1000})["results"]:
+        if index["uid"].startswith(f"{live}_build_"):
+            client.wait_for_task(client.delete_index(index["uid"]))
+
+
 def reindex() -> int:
-    """Build a fresh index from the database and swap it in atomically; returns the number of documents."""
-    client, live = get_client(), index_name()
-    started = time.time()
-    staging = f"{live}_build_{int(started * 1000)}"
+    """Build a fresh index from the database and swap it in atomically; returns the number of documents.
+
+    Edits committed while it runs keep their outbox rows (the mark) and are pushed again after the swap; if
+    Meilisearch fails midway the live index is untouched and the rows stay for the retry thread."""
+    live = index_name()
+    _drop_staging(live)
+    textindex.ensure(db.session.connection())
+    mark = SearchOutbox(service_id=REINDEX_MARK, attempts=0)
+    db.session.add(mark)
+    db.session.commit()
+    mark_id = mark.id
+    try:
+        count = _fill_and_swap(live, f"{live}_build_{int(time.time() * 1000)}")
+        # Rows queued before the mark are in the new index (it was read after the mark was committed).
+        db.session.execute(
+            delete(SearchOutbox).where(SearchOutbox.id < mark_id, SearchOutbox.service_id != REINDEX_MARK)
+        )
+    finally:
+        db.session.rollback()
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id == mark_id))
+        db.session.commit()
+    sync_outbox()  # the edits made while the new index was filled
+    return count
+
+
+def _fill_and_swap(live: str, staging: str) -> int:
+    client = get_client()
     client.wait_for_task(client.create_index(staging))
     client.wait_for_task(client.update_settings(staging, index_settings()))
     count, batch, tasks = 0, [], []
@@ -161,14 +239,6 @@ def reindex() -> int:
         client.wait_for_task(client.create_index(live))
     client.wait_for_task(client.swap_indexes(live, staging))
     client.wait_for_task(client.delete_index(staging))
-    # Catch up with services committed while the staging index was filled (their push went to the old index).
-    since = datetime.fromtimestamp(started - 1, UTC)
-    recent = set(db.session.scalars(select(Service.id).where(Service.updated_at >= since)))
-    if recent:
-        for task in push_services(db.session, recent):
-            client.wait_for_task(task)
-    db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at <= since))
-    db.session.commit()
     return count
 
 

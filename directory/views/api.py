@@ -43,6 +43,7 @@ def services() -> Response | tuple[Response, int]:
         page=result.page,
         pages=result.pages,
         partial=result.partial,
+        degraded=result.degraded,  # answered from the database: Meilisearch is unavailable (reduced search)
         hits=result.hits,
         facets=facets,
     )

@@ -12,6 +12,7 @@ from wtforms import EmailField, HiddenField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
@@ -41,10 +42,6 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail address of the person to invite"), validators=[DataRequired(), Email()])
     organization = SelectField(_l("Organisation"), coerce=int, choices=[])
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
-
-
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token (sign-out, confirm buttons)."""
 
 
 bp.add_app_template_global(current_user, "current_user")

@@ -10,20 +10,15 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
 
 from directory.extensions import db
+from directory.forms import AvailabilityForm, EmptyForm, form_values, service_form
 from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations import accounts, editing, freshness, moderation, revisions
 from directory.security import current_user, editable_service_or_404, login_required
-from directory.views.auth import EmptyForm
-from directory.views.edit_form import enum_choices, form_values, service_form
 
 bp = Blueprint("edit", __name__, url_prefix="/<lang_code>/edit")
 bp.add_app_template_global(freshness.is_stale, "is_stale")
@@ -34,13 +29,6 @@ bp.add_app_template_global(moderation.queue_counts, "queue_counts")
 def leaflet_available() -> bool:
     """The map pin is optional: shown when the Leaflet assets were installed (static/vendor/leaflet)."""
     return (Path(current_app.static_folder or "") / "vendor" / "leaflet" / "leaflet.js").is_file()
-
-
-class AvailabilityForm(FlaskForm):
-    availability = SelectField(_l("Availability"), choices=enum_choices("availability"))
-    availability_delay_days = IntegerField(
-        _l("Indicative waiting time (days)"), validators=[Optional(), NumberRange(min=0, max=3650)]
-    )
 
 
 @bp.get("/")
@@ -150,8 +138,8 @@ def availability(service_id: int) -> Response:
     moderation.set_availability(
         fiche,
         current_user(),
-        form.availability.data,
-        form.availability_delay_days.data,  # type: ignore[arg-type]
+        form["availability"].data,
+        form["availability_delay_days"].data,
     )
     db.session.commit()
     flash(_("Availability saved."))

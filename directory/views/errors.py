@@ -5,17 +5,35 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
+from directory.extensions import db
 from directory.search.client import MeiliError
 
 bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+MAX_QUERY_STRING = 4096  # bytes
 
 
 def _json(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": {"status": status, "field": None, "message": message}}), status
+
+
+@bp.before_app_request
+def refuse_huge_query_string() -> tuple[Response | str, int] | None:
+    """A query string longer than any form makes (gunicorn refuses request lines over 4 KB anyway) is refused
+    before anything echoes it back (language links, forms)."""
+    if len(request.query_string) <= MAX_QUERY_STRING:
+        return None
+    message = _("This address is too long. Please shorten your search.")
+    if request.path.startswith("/api/"):
+        return _json(414, message)
+    return Response(message, 414, mimetype="text/plain"), 414
 
 
 @bp.app_errorhandler(MeiliError)
@@ -24,6 +42,18 @@ def search_unavailable(_exc: MeiliError) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return _json(503, _("Search is temporarily unavailable. Please try again in a minute."))
     return render_template("errors/503.html"), 503
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(exc: OperationalError) -> tuple[Response | str, int, dict]:
+    """The database is locked, read-only, full or gone: a translated 503 (nothing half-saved: the transaction is
+    rolled back), logged with the request id for the operator."""
+    db.session.rollback()
+    log.error("database unavailable: %s", exc.orig)
+    retry = {"Retry-After": "30"}
+    if request.path.startswith("/api/"):
+        return *_json(503, _("The directory is temporarily unavailable. Please try again in a minute.")), retry
+    return render_template("errors/database.html", saving=request.method != "GET"), 503, retry
 
 
 @bp.app_errorhandler(500)

@@ -20,7 +20,7 @@ from directory.maps.builder import MapDocument, build_map
 from directory.maps.locate import LocateError, locate
 from directory.maps.orientation import nearest_stops, orientation_geojson
 from directory.maps.points import map_points
-from directory.search import get_client, index_name
+from directory.search import fallback, get_client, index_name
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
 from directory.views import query_args
@@ -147,11 +147,19 @@ def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    try:
-        hit = get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
-    except MeiliError as exc:
-        abort(404 if exc.status == 404 else 503)
+    hit = fallback.degrade(lambda: _indexed_document(doc_id), lambda: fallback.document(doc_id))
+    if hit is None:
+        abort(404)
     return render_template("map/_popup.html", hit=hit)
+
+
+def _indexed_document(doc_id: str) -> dict | None:
+    try:
+        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")  # type: ignore[no-any-return]
+    except MeiliError as exc:
+        if exc.code == "document_not_found":
+            return None
+        raise
 
 
 @bp.get("/map/boundaries/<level>.json")

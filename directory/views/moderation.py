@@ -8,13 +8,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
+from directory.forms import EmptyForm, form_values, service_form
 from directory.models import Bassin, Organization, Service
 from directory.models.accounts import TrustedOrganization
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
 from directory.operations import accounts, editing, freshness, moderation, revisions
 from directory.security import admin_required, current_user, moderator_required
-from directory.views.auth import EmptyForm
-from directory.views.edit_form import form_values, service_form
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang_code>/moderation")
 

@@ -1,0 +1,282 @@
+"""Search without Meilisearch: the same parameters answered from the SQL database, marked as reduced.
+
+When Meilisearch is down, too slow (MEILI_SEARCH_TIMEOUT) or its index is missing, `degrade` answers from SQL
+(the full-text table of `textindex`: SQLite FTS5 or PostgreSQL full-text search) with the same filters,
+disjunctive facet counts, distance order and paging, and the page shows a "reduced search" note
+(`g.search_degraded`). After a failure Meilisearch is left alone for SEARCH_FALLBACK_PAUSE seconds, so a dead
+or hanging server does not cost every request its timeout; the first request after the pause tries it again,
+so search recovers by itself. What the reduced search lacks: typo tolerance, synonyms beyond the sectors' own
+terms, Meilisearch's ranking rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import Float, Integer, Select, String, Text, cast, func, or_, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+
+from directory.extensions import db
+from directory.models import Location, Service
+from directory.models.services import service_at_location, service_public, service_sector, whole_service
+from directory.search import textindex
+from directory.search.client import MeiliError
+from directory.search.documents import build_documents
+from directory.search.settings import FACETS
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+METRES_PER_DEGREE = 111_195.0
+LIGHT_FIELDS = {"id", "service_id", "_geo", "name_fr", "name_nl", "sector"}
+
+
+class Breaker:
+    """Remembers a recent Meilisearch failure for `pause` seconds (one per application, shared by threads)."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+        self.lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def trip(self, pause: float) -> None:
+        with self.lock:
+            self.down_until = time.monotonic() + pause
+
+    def reset(self) -> None:
+        self.down_until = 0.0
+
+
+def breaker() -> Breaker:
+    """The application's breaker."""
+    return current_app.extensions.setdefault("search_breaker", Breaker())  # type: ignore[no-any-return]
+
+
+def degrade(meili: Callable[[], T], sql: Callable[[], T]) -> T:
+    """`meili()`, or `sql()` when Meilisearch fails or failed less than SEARCH_FALLBACK_PAUSE seconds ago."""
+    state = breaker()
+    if not state.is_open():
+        try:
+            return meili()
+        except MeiliError as exc:
+            state.trip(current_app.config["SEARCH_FALLBACK_PAUSE"])
+            log.warning("search degraded to SQL: %s (%s)", exc, exc.code or exc.status)
+    if has_request_context():
+        g.search_degraded = True
+    return sql()
+
+
+# Filters ------------------------------------------------------------------------------------------------
+_AREA = {"commune": Location.commune_nis, "quartier": Location.quartier_code, "bassin": Location.bassin_code}
+_LINKS = {
+    "sector": (service_sector, service_sector.c.sector_code),
+    "public": (service_public, service_public.c.public_code),
+}
+
+
+def _value(name: str) -> ColumnElement:
+    """The SQL expression holding a facet's value for one document (a service at a location)."""
+    if name in _AREA:
+        return _AREA[name]
+    if name == "wheelchair":
+        return func.coalesce(type_coerce(Location.wheelchair, String), "unknown")
+    if name in _LINKS:
+        return _LINKS[name][1]
+    return type_coerce(getattr(Service, name), String)  # cost, access, availability
+
+
+def _condition(name: str, values: list[str]) -> ColumnElement:
+    if name in _LINKS:
+        table, column = _LINKS[name]
+        return Service.id.in_(select(table.c.service_id).where(column.in_(values)))
+    if name == "language":  # a JSON list of codes; codes are [a-z0-9_-] (validated), so a quoted LIKE is exact
+        return or_(*(cast(Service.languages, Text).like(f'%"{v}"%') for v in values))
+    return _value(name).in_(values)
+
+
+def _distance2(near: tuple[float, float]) -> ColumnElement:
+    """Squared distance in degrees of latitude (equirectangular: exact enough inside a region)."""
+    lat, lng = near
+    k = math.cos(math.radians(lat))
+    return (Location.lat - lat) * (Location.lat - lat) + ((Location.lon - lng) * k) * ((Location.lon - lng) * k)
+
+
+def _documents(params, terms: list[str], skip: str | None = None) -> Select:
+    """Documents (service id, location id) matching every filter but `skip`, with `rank` when there are terms."""
+    rank: ColumnElement = type_coerce(0.0, Float)
+    stmt = (
+        select(Service.id.label("sid"), Location.id.label("lid"))
+        .select_from(Service)
+        .outerjoin(service_at_location, service_at_location.c.service_id == Service.id)
+        .outerjoin(Location, Location.id == service_at_location.c.location_id)
+        .where(Service.status != "inactive")
+    )
+    if terms:
+        if not textindex.exists(db.session.connection()):  # a database never served by `flask serve` yet
+            with db.engine.begin() as connection:
+                textindex.ensure(connection)
+        statement, binds = textindex.match(db.session.connection(), terms)
+        matched = statement.bindparams(**binds).columns(rowid=Integer, rank=Float).subquery("matched")
+        stmt = stmt.join(matched, matched.c.rowid == Service.id)
+        rank = matched.c.rank
+    for name, values in params.filters.items():
+        if name != skip:
+            stmt = stmt.where(_condition(name, values))
+    if params.near and params.radius:
+        stmt = stmt.where(_distance2(params.near) <= (params.radius / METRES_PER_DEGREE) ** 2)
+    return stmt.add_columns(rank.label("rank"))
+
+
+def _ordered(stmt: Select, params, terms: list[str]) -> Select:
+    if params.near:
+        distance = _distance2(params.near)
+        return stmt.order_by(Location.lat.is_(None), distance, Service.id, Location.id)
+    if terms:
+        return stmt.order_by("rank", Service.id, Location.id)
+    return stmt.order_by(getattr(Service, f"name_{params.lang}"), Service.id, Location.id)
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _matching_terms(params) -> tuple[list[str], bool, int]:
+    """(words, partial, total): the query's words, dropping words from the end while nothing matches all of
+    them (like Meilisearch's `last` strategy); `partial` when words were dropped."""
+    terms = textindex.words(params.q)
+    total = _count(_documents(params, terms))
+    for keep in range(len(terms) - 1, 0, -1):
+        if total:
+            break
+        total = _count(_documents(params, terms[:keep]))
+        if total:
+            return terms[:keep], True, total
+    return terms, False, total
+
+
+# Facets -------------------------------------------------------------------------------------------------
+def _facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
+    """Disjunctive counts: documents matching every filter but this facet's own, per value."""
+    base = _documents(params, terms, skip=name).subquery("docs")
+    if name == "language":
+        rows = db.session.execute(select(Service.languages).join(base, base.c.sid == Service.id))
+        return dict(Counter(code for (codes,) in rows for code in codes or []))
+    if name in _LINKS:
+        table, column = _LINKS[name]
+        joined = select(column, func.count()).select_from(table).join(base, base.c.sid == table.c.service_id)
+        stmt = joined.group_by(column)
+    else:
+        value = _value(name)
+        joined = select(value, func.count()).select_from(base).join(Service, Service.id == base.c.sid)
+        stmt = joined.outerjoin(Location, Location.id == base.c.lid).group_by(value)
+    return {str(v): n for v, n in db.session.execute(stmt) if v is not None}
+
+
+# Hits ---------------------------------------------------------------------------------------------------
+def _light_hits(rows: list) -> list[dict]:
+    """Marker fields straight from SQL (thousands of points without building whole documents)."""
+    sids = {row.sid for row in rows}
+    sectors: dict[int, list[str]] = {}
+    link = select(service_sector.c.service_id, service_sector.c.sector_code)
+    link = link.where(service_sector.c.service_id.in_(sids)).order_by(service_sector.c.sector_code)
+    for sid, code in db.session.execute(link):
+        sectors.setdefault(sid, []).append(code)
+    name_rows = db.session.execute(select(Service.id, Service.name_fr, Service.name_nl).where(Service.id.in_(sids)))
+    names = {sid: (fr, nl) for sid, fr, nl in name_rows}
+    places = {
+        lid: (lat, lon)
+        for lid, lat, lon in db.session.execute(
+            select(Location.id, Location.lat, Location.lon).where(Location.id.in_({r.lid for r in rows if r.lid}))
+        )
+    }
+    hits = []
+    for row in rows:
+        hit = {
+            "id": f"{row.sid}-{row.lid or 0}",
+            "service_id": row.sid,
+            "name_fr": names[row.sid][0],
+            "name_nl": names[row.sid][1],
+            "sector": sectors.get(row.sid, []),
+        }
+        lat, lon = places.get(row.lid, (None, None))
+        if lat is not None and lon is not None:
+            hit["_geo"] = {"lat": lat, "lng": lon}
+        hits.append(hit)
+    return hits
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Haversine distance, as Meilisearch's `_geoDistance`."""
+    (lat1, lng1), (lat2, lng2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return round(2 * 6_371_000 * math.asin(math.sqrt(h)))
+
+
+def _hits(rows: list, attributes: list[str] | None, near: tuple[float, float] | None = None) -> list[dict]:
+    """Index-shaped documents for `rows` in their order, limited to `attributes` as Meilisearch would (with
+    `_geoDistance` when sorted by distance)."""
+    hits = _light_hits(rows) if attributes and set(attributes) <= LIGHT_FIELDS else _full_hits(rows, attributes)
+    if near:
+        for hit in hits:
+            if "_geo" in hit:
+                hit["_geoDistance"] = _metres(near, (hit["_geo"]["lat"], hit["_geo"]["lng"]))
+    return hits
+
+
+def _full_hits(rows: list, attributes: list[str] | None) -> list[dict]:
+    services = db.session.scalars(
+        select(Service).where(Service.id.in_({r.sid for r in rows})).options(*whole_service())
+    ).all()
+    documents = {doc["id"]: doc for service in services for doc in build_documents(service)}
+    hits = []
+    for row in rows:
+        doc = documents.get(f"{row.sid}-{row.lid or 0}")
+        if doc is not None:
+            hits.append({k: v for k, v in doc.items() if not attributes or k in attributes})
+    return hits
+
+
+def search_hits(params, limit: int, attributes: list[str] | None = None) -> tuple[int, list[dict]]:
+    """(total, hits) without facets, in the order of the list (like `directory.maps.points.search_hits`)."""
+    terms, _partial, total = _matching_terms(params)
+    rows = db.session.execute(_ordered(_documents(params, terms), params, terms).limit(limit)).all()
+    return total, _hits(rows, attributes, params.near)
+
+
+def run_search(params):  # SearchParams → SearchResult (imported lazily: query imports this module)
+    """The reduced search: the same answer shape as `directory.search.query.run_search`."""
+    from directory.search.query import RETRIEVED, SearchResult, _facet_list
+
+    terms, partial, total = _matching_terms(params)
+    ordered = _ordered(_documents(params, terms), params, terms)
+    page = ordered.offset((params.page - 1) * params.per_page).limit(params.per_page)
+    rows = db.session.execute(page).all()
+    facets = {name: _facet_list(name, _facet_counts(params, terms, name), params) for name in FACETS}
+    return SearchResult(
+        total=total,
+        page=params.page,
+        pages=math.ceil(total / params.per_page) if total else 0,
+        per_page=params.per_page,
+        hits=_hits(rows, RETRIEVED, params.near),
+        facets=facets,
+        params=params,
+        partial=partial and bool(total),
+        degraded=True,
+    )
+
+
+def document(doc_id: str) -> dict | None:
+    """One index-shaped document ("serviceid-locationid") built from SQL, or None."""
+    sid, _, lid = doc_id.partition("-")
+    service = db.session.scalar(select(Service).where(Service.id == int(sid)).options(*whole_service()))
+    if service is None:
+        return None
+    return next((doc for doc in build_documents(service) if doc["id"] == f"{sid}-{int(lid or 0)}"), None)

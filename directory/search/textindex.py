@@ -1,0 +1,160 @@
+"""A full-text table of the services inside the SQL database, so that search still answers without Meilisearch.
+
+SQLite: an FTS5 virtual table; PostgreSQL: a plain table with a GIN index on `to_tsvector('simple', body)`.
+The body is normalised text (lower case, accents removed) built from the same fields Meilisearch searches, so
+both engines match words the same way. The search outbox's flush listener (`sync.enqueue`) refreshes the rows
+of the services an edit touches, in the edit's own transaction; `ensure` creates and fills the table and
+`reindex` rebuilds it. The table is not a model: `db.create_all()` and migrations leave it alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy.sql.elements import TextClause
+
+from directory.models import Bassin, Commune, Location, Organization, Public, Quartier, Sector, Service
+from directory.models.services import service_at_location, service_public, service_sector
+
+TABLE = "search_text"
+CHUNK = 500
+_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_ready: set[str] = set()
+
+
+def normalise(value: str) -> str:
+    """Lower case, accents removed, punctuation turned into spaces: 'Médecin-Généraliste' → 'medecin generaliste'."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.sub(" ", plain.lower().replace("_", " ")).split())
+
+
+def words(query: str, limit: int = 12) -> list[str]:
+    """The words of a query as the table stores them (at most `limit`)."""
+    return normalise(query).split()[:limit]
+
+
+def _is_sqlite(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def exists(connection: Connection) -> bool:
+    """True when the table is there (remembered per database once seen)."""
+    key = str(connection.engine.url)
+    if key in _ready:
+        return True
+    if _is_sqlite(connection):
+        found = connection.scalar(text("SELECT 1 FROM sqlite_master WHERE name = :t"), {"t": TABLE})
+    else:
+        found = connection.scalar(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE})
+    if found:
+        _ready.add(key)
+    return bool(found)
+
+
+def create(connection: Connection) -> None:
+    """Create the table (idempotent)."""
+    if _is_sqlite(connection):
+        connection.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body)"))
+    else:
+        connection.execute(text(f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid integer PRIMARY KEY, body text NOT NULL)"))
+        connection.execute(
+            text(f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (to_tsvector('simple', body))")
+        )
+
+
+def bodies(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The normalised searchable text of each active service among `ids`."""
+    ids = list(ids)
+    parts: dict[int, list[str]] = defaultdict(list)
+    services = connection.execute(
+        select(
+            Service.id,
+            Service.name_fr,
+            Service.name_nl,
+            Service.description_fr,
+            Service.description_nl,
+            Organization.name_fr,
+            Organization.name_nl,
+        )
+        .join(Organization, Organization.id == Service.organization_id, isouter=True)
+        .where(Service.id.in_(ids), Service.status != "inactive")
+    )
+    for sid, *texts in services:
+        parts[sid].extend(t or "" for t in texts)
+    related = [
+        select(service_sector.c.service_id, Sector.name_fr, Sector.name_nl, Sector.synonyms)
+        .join(Sector, Sector.code == service_sector.c.sector_code)
+        .where(service_sector.c.service_id.in_(ids)),
+        select(service_public.c.service_id, Public.name_fr, Public.name_nl)
+        .join(Public, Public.code == service_public.c.public_code)
+        .where(service_public.c.service_id.in_(ids)),
+        select(
+            service_at_location.c.service_id,
+            Location.street_fr,
+            Location.street_nl,
+            Location.postcode,
+            Commune.name_fr,
+            Commune.name_nl,
+            Quartier.name_fr,
+            Quartier.name_nl,
+            Bassin.name_fr,
+            Bassin.name_nl,
+        )
+        .join(Location, Location.id == service_at_location.c.location_id)
+        .join(Commune, Commune.nis == Location.commune_nis, isouter=True)
+        .join(Quartier, Quartier.code == Location.quartier_code, isouter=True)
+        .join(Bassin, Bassin.code == Location.bassin_code, isouter=True)
+        .where(service_at_location.c.service_id.in_(ids)),
+    ]
+    for query in related:
+        for sid, *texts in connection.execute(query):
+            if sid in parts:
+                parts[sid].extend((t or "").replace("|", " ") for t in texts)
+    return {sid: normalise(" ".join(texts)) for sid, texts in parts.items()}
+
+
+def refresh(connection: Connection, ids: Iterable[int]) -> None:
+    """Rewrite the rows of `ids` from the database as the current transaction sees it (no-op without the table)."""
+    ids = sorted(set(ids))
+    if not ids or not exists(connection):
+        return
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        delete = text(f"DELETE FROM {TABLE} WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
+        connection.execute(delete, {"ids": chunk})
+        rows = [{"rowid": sid, "body": body} for sid, body in bodies(connection, chunk).items()]
+        if rows:
+            connection.execute(text(f"INSERT INTO {TABLE} (rowid, body) VALUES (:rowid, :body)"), rows)
+
+
+def rebuild(connection: Connection) -> int:
+    """Fill the table from scratch; returns the number of services written."""
+    create(connection)
+    connection.execute(text(f"DELETE FROM {TABLE}"))
+    ids = list(connection.scalars(select(Service.id).where(Service.status != "inactive").order_by(Service.id)))
+    refresh(connection, ids)
+    return len(ids)
+
+
+def ensure(connection: Connection) -> None:
+    """Create the table and fill it when its row count differs from the active services (new or stale table)."""
+    create(connection)
+    active = connection.scalar(select(func.count()).select_from(Service).where(Service.status != "inactive"))
+    if connection.scalar(text(f"SELECT count(*) FROM {TABLE}")) != active:
+        rebuild(connection)
+
+
+def match(connection: Connection, terms: list[str]) -> tuple[TextClause, dict]:
+    """A statement selecting `(rowid, rank)` of the rows holding every term as a word prefix (lower rank first)."""
+    if _is_sqlite(connection):
+        expression = " AND ".join(f'"{t}"*' for t in terms)
+        return text(f"SELECT rowid, bm25({TABLE}) AS rank FROM {TABLE} WHERE {TABLE} MATCH :q"), {"q": expression}
+    expression = " & ".join(f"{t}:*" for t in terms)
+    tsv = "to_tsvector('simple', body)"
+    statement = f"SELECT rowid, -ts_rank({tsv}, to_tsquery('simple', :q)) AS rank FROM {TABLE} "
+    return text(statement + f"WHERE {tsv} @@ to_tsquery('simple', :q)"), {"q": expression}
