@@ -95,3 +95,19 @@ def test_easy_pages_have_their_own_light_frame(client: FlaskClient) -> None:
     assert "ODbL" not in page  # no licence footer with abbreviations
     where = _page(client, "/fr/facile/eat")
     assert "pictos/near_me.svg" in where and "pictos/walk_in.svg" not in where  # Near me ≠ no appointment
+
+
+def test_fiche_and_sheet_say_how_to_get_there_and_the_sheet_can_be_sent(app: Flask, client: FlaskClient) -> None:
+    from directory.presenters import fiche_url
+
+    with app.test_request_context("/fr/"):
+        service = make_service("Épicerie sociale Colignon", ("food_aid",))  # at Schaerbeek's town hall
+        db.session.commit()
+        url = fiche_url(service)
+        ids = str(service.id)
+    fiche = _page(client, url)
+    assert "Pour y aller" in fiche and "min" in fiche
+    sheet = _page(client, f"/fr/sheet?ids={ids}")
+    assert re.search(r'href="mailto:\?subject=[^"]*body=[^"]*sheet%3Fids%3D' + ids, sheet)
+    assert re.search(r'href="sms:\?&body=[^"]*sheet%3Fids%3D' + ids, sheet)
+    assert "min à pied" in sheet
