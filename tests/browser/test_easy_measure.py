@@ -5,21 +5,17 @@ tests/screenshots/easy-taps.md (git-ignored) for the report."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from directory.extensions import db
 from directory.maps.needs import NEEDS
 from directory.models import Commune
-from directory.search.server import free_port
-from directory.serving import QuietKeepAliveHandler
-from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.conftest import SCREENSHOTS, screenshot, serve
 from tests.browser.test_accessibility_browser import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -34,12 +30,7 @@ KNOWN_GAPS = {"papers"}
 @pytest.fixture(scope="module")
 def run_server(run_app: Flask) -> Iterator[str]:
     """The make-run data served on a loopback port for this module."""
-    server = make_server("127.0.0.1", free_port(), run_app, threaded=True, request_handler=QuietKeepAliveHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    yield from serve(run_app)
 
 
 @pytest.fixture(scope="module")
