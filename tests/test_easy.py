@@ -110,4 +110,3 @@ def test_fiche_and_sheet_say_how_to_get_there_and_the_sheet_can_be_sent(app: Fla
     sheet = _page(client, f"/fr/sheet?ids={ids}")
     assert re.search(r'href="mailto:\?subject=[^"]*body=[^"]*sheet%3Fids%3D' + ids, sheet)
     assert re.search(r'href="sms:\?&body=[^"]*sheet%3Fids%3D' + ids, sheet)
-    assert "min à pied" in sheet
