@@ -71,6 +71,9 @@ class DefaultConfig:
     INVITE_LINK_DAYS = 7
     RATE_LIMIT_SIGN_IN = (5, 900)  # requests per client address per seconds
     RATE_LIMIT_REPORT = (5, 3600)
+    RATE_LIMIT_CLAIM = (5, 3600)  # "this is my organisation" and "add a service": per client address, per e-mail
+    RATE_LIMIT_SIMILAR = (120, 600)  # the duplicate hints of "add a service", asked while typing
+    CLAIM_LINK_HOURS = 48
     RATE_LIMIT_PDF = (30, 600)  # PDFs are CPU-heavy: per client address per seconds
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none). Without it, rate limits would
     # count every visitor as the proxy's address.

@@ -45,9 +45,20 @@ def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
     }
 
 
+def stamp_head() -> None:
+    """A schema made by `db.create_all()` is the latest one: say so, or the CLI commands that upgrade the schema
+    would take it for a database made before migrations and replay every later revision on it."""
+    import flask_migrate
+
+    from directory import schema
+
+    flask_migrate.stamp(directory=str(schema.MIGRATIONS), revision="head")
+
+
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: MeiliProcess) -> Path:
     """A SQLite file with the schema, the Brussels geography and the vocabularies, built once and copied per test."""
+    from directory import schema
     from directory.extensions import db
     from directory.geo.loader import load_geography
     from directory.operations.vocabulary import load_vocabularies
@@ -55,7 +66,7 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: Meil
     path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
     app = create_app(_config(f"sqlite:///{path}", meili_server, "seed_"))
     with app.app_context():
-        db.create_all()
+        schema.upgrade_database()  # as `flask setup` makes it: every migration, alembic_version at head
         load_geography(Path(app.config["SHARED_DATA_DIR"]))
         load_vocabularies()
         db.session.commit()
@@ -85,6 +96,7 @@ def app(tmp_path: Path, seeded_database: Path, meili_server: MeiliProcess) -> It
 
             db.drop_all()
             db.create_all()
+            stamp_head()
             load_geography(Path(application.config["SHARED_DATA_DIR"]))
             load_vocabularies()
             db.session.commit()

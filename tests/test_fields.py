@@ -7,14 +7,17 @@ import dataclasses
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from directory import fields
 from directory.forms import ServiceForm
+from directory.importing.validation import LIMITED
 from directory.models import Location, Organization, Service
 from directory.operations import editing
 from directory.search.settings import FACETS
 from importers.base import ServiceRecord
 from importers.template import COLUMNS, documentation_table, record_from_row
+from tests.account_helpers import Team, sign_in
 
 DOC = Path(__file__).parent.parent / "docs" / "import-template.md"
 
@@ -39,6 +42,14 @@ def test_every_declared_field_has_a_column_a_record_attribute_and_a_form_field()
     assert {f.facet for f in fields.FIELDS if f.facet} <= set(FACETS)
 
 
+def test_declared_lengths_are_the_column_lengths() -> None:
+    """The form refuses what the database could not hold, and the import checks the same lengths."""
+    assert set(LIMITED) == {n for f in fields.FIELDS if f.kind in ("text", "email", "url") for n in f.record_names}
+    for name, column in LIMITED.items():
+        field = next(f for f in fields.FIELDS if name in f.record_names)
+        assert field.max_length == column.type.length, name
+
+
 def test_a_template_row_fills_every_record_attribute() -> None:
     row = {column: "1" for column in COLUMNS}
     record = record_from_row(row, 2)
@@ -54,3 +65,9 @@ def test_labels_of_a_pair_name_the_language(app: Flask) -> None:
         with force_locale("nl"):
             assert fields.label("location.accessibility_note_nl") == "Opmerking over toegankelijkheid (Nederlands)"
             assert fields.label("phones") == "Telefoonnummers"
+
+
+def test_the_edit_page_shows_every_editable_field(client: FlaskClient, team: Team) -> None:
+    page = sign_in(client, team.editor).get(f"/fr/edit/services/{team.own}").data.decode()
+    missing = [n for f in fields.EDITABLE if f.kind != "hours" for n in f.names if f'name="{n}"' not in page]
+    assert missing == [], "templates/edit/form.html does not show these declared fields"

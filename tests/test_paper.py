@@ -84,7 +84,7 @@ def test_printed_map_orients_a_reader(run_app: Flask) -> None:
     assert svg.count('font-weight="700" fill="#222"') >= 3  # names of metro and train stations
     assert re.search(r'fill="#4a5361"[^>]*>(?:SCHAERBEEK|ETTERBEEK|IXELLES|JETTE)<', svg)  # neighbouring communes
     assert ">N</text>" in svg and re.search(r">\d+ (?:m|km)</text>", svg)  # north arrow, scale bar
-    assert "OpenStreetMap" in page and 'class="paper-legend"' in page
+    assert "contributeurs d'OpenStreetMap" in page and 'class="paper-legend"' in page
     assert "choisissez A3" not in page.lower()
     a3 = run_app.test_client().get("/fr/print/map?commune=21004&paper=a3").get_data(as_text=True)
     assert "A3" not in a3.split("paper-choice")[1].split("</div>")[0]  # no "use A3" on A3

@@ -14,7 +14,9 @@ from werkzeug.test import TestResponse
 from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
+from directory.models.campaigns import Campaign
 from directory.models.moderation import ChangeRequest, ProblemReport
+from directory.models.selfserve import Claim, ServiceProposal
 from directory.operations import revisions
 from tests.account_helpers import (
     Team,
@@ -30,7 +32,8 @@ from tests.account_helpers import (
 
 
 class Route(NamedTuple):
-    """A protected route: `path` and `data` may name {own}, {other} (fiches), {draft}, {report}, {user} (ids)."""
+    """A protected route: `path` and `data` may name {own}, {other} (fiches) and the ids {draft}, {report}, {user},
+    {claim}, {proposal}, {campaign}."""
 
     endpoint: str
     method: str
@@ -59,6 +62,17 @@ MODERATOR = [
     Route("moderation.report", "POST", "/fr/moderation/reports/{report}"),
     Route("moderation.restore", "POST", "/fr/moderation/services/{other}/revisions/0/restore"),
     Route("moderation.stale", "GET", "/fr/moderation/stale"),
+    Route("selfserve_review.claim_list", "GET", "/fr/moderation/claims"),
+    Route("selfserve_review.claim", "GET", "/fr/moderation/claims/{claim}"),
+    Route("selfserve_review.claim", "POST", "/fr/moderation/claims/{claim}", {"action": "grant"}),
+    Route("selfserve_review.proposal_list", "GET", "/fr/moderation/proposals"),
+    Route("selfserve_review.proposal", "GET", "/fr/moderation/proposals/{proposal}"),
+    Route("selfserve_review.proposal", "POST", "/fr/moderation/proposals/{proposal}", {"action": "publish"}),
+    Route("selfserve_review.completeness_view", "GET", "/fr/moderation/completeness"),
+    Route("selfserve_review.translations", "GET", "/fr/moderation/translations"),
+    Route("campaigns.index", "GET", "/fr/moderation/campaigns"),
+    Route("campaigns.index", "POST", "/fr/moderation/campaigns", {"name": "x", "action": "preview"}),
+    Route("campaigns.detail", "GET", "/fr/moderation/campaigns/{campaign}"),
 ]
 # Admins only: 403 for an editor and for a moderator.
 ADMIN = [
@@ -86,6 +100,12 @@ PUBLIC_ENDPOINTS = {
     "auth.outbox",  # 404 unless DEBUG or TESTING (test_auth)
     "edit.verify_link",  # signed one-click "still correct" link (test_freshness)
     "reports.report",  # anyone reports a problem (test_moderation)
+    "selfserve.for_services",  # how a service gets access (test_claims)
+    "selfserve.claim",  # anyone says "this is my organisation"; rate limit, honeypot (test_claims)
+    "selfserve.claim_confirm",  # the e-mailed single-use link is the credential (test_claims)
+    "propose.form",  # anyone proposes a new service; rate limit, honeypot (test_propose)
+    "propose.similar",  # duplicate hints while typing: public fiches only, rate-limited (test_propose)
+    "campaigns.check",  # the signed link of a verification campaign is the credential (test_campaigns)
 }
 
 
@@ -103,10 +123,14 @@ def scene(app: Flask) -> Scene:
         colleague = make_user("colleague@example.org", organizations=(other.organization,))
         draft = ChangeRequest(service_id=team.other, author_id=colleague.id, changes={"name_nl": "Zuid"}, base={})
         report = ProblemReport(service_id=team.other, category="hours", message="Closed on Mondays")
-        db.session.add_all([draft, report])
+        claim = Claim(service_id=team.other, organization_id=other.organization_id, name="Eve", email="eve@example.org")
+        proposal = ServiceProposal(values={"name_fr": "Nouveau"}, proposer_email="eve@example.org")
+        campaign = Campaign(name="Printemps")
+        db.session.add_all([draft, report, claim, proposal, campaign])
         revisions.ensure_baseline(other)
         db.session.commit()
         ids = {"own": team.own, "other": team.other, "draft": draft.id, "report": report.id, "user": team.editor}
+        ids |= {"claim": claim.id, "proposal": proposal.id, "campaign": campaign.id}
     return Scene(team, ids)
 
 
@@ -228,6 +252,7 @@ def test_a_post_without_csrf_token_is_refused(app: Flask, csrf_client: FlaskClie
     [
         ("/fr/account/sign-in", {"email": "ana@example.org"}),
         ("/fr/services/{own}/report", {"category": "hours", "message": "Fermé le lundi"}),
+        ("/fr/services/{own}/claim", {"name": "Eve", "role": "x", "email": "eve@example.org"}),
         ("/fr/account/sign-out", {}),
     ],
 )
@@ -239,6 +264,7 @@ def test_public_forms_need_a_csrf_token_too(app: Flask, csrf_client: FlaskClient
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProblemReport)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
 
 
 # --- Session cookie, headers ------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ __all__ = [
     "template_columns",
 ]
 
-BY_NAME = {field.name: field for field in FIELDS}
+#: name → a field of the fiche itself (the organization's fields are not in it)
+BY_NAME = {field.name: field for field in FIELDS if field.owner != "organization"}
 EDITABLE = tuple(field for field in FIELDS if field.editable)
 #: editing key → its field ("name_fr" → name, "location.street_nl" → street)
 BY_KEY = {key: field for field in EDITABLE for key in field.keys}

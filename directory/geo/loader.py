@@ -82,8 +82,9 @@ def _upsert(model: type, key: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def load_geography(data_dir: Path) -> str:
-    """Upsert bassins, communes, quartiers and postcodes from `data_dir`; return a one-line summary."""
+def load_geography(data_dir: Path, orientation: bool = True) -> str:
+    """Upsert bassins, communes, quartiers and postcodes from `data_dir`, and the orientation layers unless told not
+    to; return a one-line summary."""
     changes = 0
     mapping = _read_csv(data_dir / "bassins_mapping.csv")
     sources: dict[str, set[str]] = defaultdict(set)
@@ -177,7 +178,8 @@ def load_geography(data_dir: Path) -> str:
     from directory.geo.tagging import invalidate_cache
 
     invalidate_cache()
-    return (
+    summary = (
         f"geography: {len(bassins)} bassins, {len(communes)} communes, {len(quartiers)} quartiers, "
-        f"{len(by_code)} postcodes ({changes} rows changed); {load_orientation(data_dir)}"
+        f"{len(by_code)} postcodes ({changes} rows changed)"
     )
+    return f"{summary}; {load_orientation(data_dir)}" if orientation else summary

@@ -105,6 +105,10 @@ def _stops(data_dir: Path) -> list[TransitStop]:
     return stops
 
 
+# Bumped by each load, so that readers' caches (directory.maps.orientation) see that the layers changed.
+generation = 0
+
+
 def load_orientation(data_dir: Path) -> str:
     """Replace the orientation layers with those of `data_dir`; return a one-line summary. A database whose schema
     predates the layers (before `flask db upgrade`) is left alone."""
@@ -117,8 +121,7 @@ def load_orientation(data_dir: Path) -> str:
     db.session.add_all(rows)
     db.session.add_all(stops)
     db.session.flush()
-    from directory.maps.orientation import clear_cache
-
-    clear_cache()
+    global generation
+    generation += 1
     counts = {layer: sum(1 for r in rows if r.layer == layer) for layer in ("transit", "bus", "water", "park")}
     return "orientation: " + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + f", {len(stops)} stops"

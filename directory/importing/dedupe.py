@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import Location, Phone, Service
 from directory.models.services import service_at_location
-from directory.text import normalize
+from directory.text import host, normalize
 
 MERGE_AT = 90
 REVIEW_AT = 70
@@ -43,11 +42,6 @@ class _Known:
     lon: float
     phones: frozenset[str]
     host: str
-
-
-def host(url: str) -> str:
-    netloc = urlsplit(url if "://" in url else f"https://{url}").netloc.lower()
-    return netloc.removeprefix("www.")
 
 
 def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

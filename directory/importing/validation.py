@@ -24,10 +24,13 @@ class _Row:
 
     def __init__(self, record: ServiceRecord, report: ImportReport):
         self.record, self.report, self.rejected = record, report, False
+        self.refused: set[str] = set()  # fields with an error already: one error per field is enough
 
     def issue(self, level: str, field_name: str, exc: v.Invalid) -> None:
         self.report.add(self.record.line, level, field_name, exc.reason, exc.params)
         self.rejected = self.rejected or level == "error"
+        if level == "error":
+            self.refused.add(field_name)
 
     def optional(self, field_name: str, fn: Callable[[Any], Any], raw: Any, default: Any = "") -> Any:
         """Clean a value; an invalid one is dropped with a warning."""
@@ -86,28 +89,21 @@ def _check_place(row: _Row, r: ServiceRecord) -> None:
         )
 
 
-# Record fields stored in a column of limited length: a longer value is reported, never cut (SQLite would keep
-# it whole, PostgreSQL would refuse the whole batch).
+# Record fields stored in a column of limited length (the declared text fields): a longer value is reported, never
+# cut (SQLite would keep it whole, PostgreSQL would refuse the whole batch).
+MODELS: dict[str, type] = {"service": Service, "location": Location, "organization": Organization}
 LIMITED = {
-    "source_id": Service.source_id,
-    "name_fr": Service.name_fr,
-    "name_nl": Service.name_nl,
-    "organization_fr": Organization.name_fr,
-    "organization_nl": Organization.name_nl,
-    "bce_number": Organization.bce_number,
-    "email": Service.email,
-    "website": Service.website,
-    "street_fr": Location.street_fr,
-    "street_nl": Location.street_nl,
-    "house_number": Location.house_number,
-    "postcode": Location.postcode,
+    record_name: getattr(MODELS.get(field.owner, Service), name)
+    for field in fields.FIELDS
+    if field.kind in ("text", "email", "url")
+    for name, record_name in zip(field.names, field.record_names, strict=True)
 }
 
 
 def _check_lengths(row: _Row, r: ServiceRecord) -> None:
     for name, column in LIMITED.items():
         value, limit = getattr(r, name).strip(), column.type.length
-        if limit and len(value) > limit:
+        if limit and len(value) > limit and name not in row.refused:
             too_long = v.Invalid(
                 "Too long: %(length)s characters, at most %(max)s fit. Shorten it; nothing was cut.",
                 length=len(value),

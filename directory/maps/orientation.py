@@ -71,6 +71,7 @@ class _Cache:
     features: list[Feature] = field(default_factory=list)
     stops: list[Stop] = field(default_factory=list)
     loaded: bool = False
+    generation: int = 0  # directory.geo.orientation.generation when loaded
 
 
 _cache = _Cache()
@@ -87,8 +88,12 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _load() -> _Cache:
-    if _cache.loaded:
+    from directory.geo import orientation as source
+
+    if _cache.loaded and _cache.generation == source.generation:
         return _cache
+    clear_cache()
+    _cache.generation = source.generation
     from directory.models import MapFeature, TransitStop
 
     for row in db.session.scalars(select(MapFeature).order_by(MapFeature.id)):

@@ -1,12 +1,15 @@
 """Typed SQLAlchemy models. The SQL database is the source of truth; models do no HTTP and no search calls."""
 
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User  # noqa: F401
+from directory.models.bilingual import TextStamp  # noqa: F401
+from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401
 from directory.models.orientation import MapFeature, TransitStop
 from directory.models.outbox import SearchOutbox
+from directory.models.selfserve import Claim, ServiceProposal  # noqa: F401
 from directory.models.services import (
     AccessCondition,
     Accessibility,

@@ -163,6 +163,7 @@ def invite(email: str, organization: Organization, by: User, lang: str, role: Ro
         db.session.add(Membership(user_id=user.id, organization_id=organization.id, invited_by_id=by.id))
         db.session.flush()
         db.session.refresh(user, ["memberships"])
+    lang = user.lang  # a new user speaks the inviter's page language; a known one keeps theirs
     link = url_for("auth.confirm", lang_code=lang, token=issue_token(user, "invite"), _external=True)
     mail.send_template(
         user.email,

@@ -44,16 +44,11 @@ def is_uuid(value: str) -> bool:
     return True
 
 
-def external_id(service: Service) -> str:
-    """Our own stable identifier of a fiche: source/source_id (the id of a fiche imported from HSDS)."""
-    if service.source == "hsds" and service.source_id:
-        return service.source_id
-    return f"{service.source}/{service.source_id or service.id}"
-
-
 def service_uuid(service: Service) -> str:
-    ours = external_id(service)
-    return ours if is_uuid(ours) else uid("service", ours)
+    """The UUID a fiche imported from HSDS came with, else one derived from its source and source_id."""
+    if service.source_id and is_uuid(service.source_id):
+        return service.source_id
+    return uid("service", service.source, service.source_id or service.id)
 
 
 #: declared service fields carried as they are by a core HSDS property (status is mapped, see HSDS_STATUS)

@@ -17,7 +17,7 @@ from directory.models import Service
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
-from directory.operations import editing, mail, revisions
+from directory.operations import bilingual, editing, mail, revisions
 from directory.operations.accounts import audit, can_edit, is_trusted
 
 REPORT_CATEGORIES = {
@@ -54,6 +54,7 @@ def publish(
     """Apply `changes` now: revision, audit, and (for a full review of the fiche) a new verification date."""
     revisions.ensure_baseline(service)
     keys = editing.apply_changes(service, changes)
+    bilingual.record(service, keys)
     if verified:
         service.verified_at, service.verified_by = utcnow(), by.public_name
     if not keys and not verified:
@@ -180,11 +181,19 @@ def report_problem(service: Service, category: str, message: str, email: str, la
     return report
 
 
-def close_report(report: ProblemReport, moderator: User, status: ReportStatus) -> None:
+def close_report(report: ProblemReport, moderator: User, status: ReportStatus, note: str = "") -> None:
+    """Resolve or dismiss a report; a reporter who left an e-mail is told the outcome and `note` in their language."""
     if not moderator.is_moderator:
         raise PermissionError("moderators only")
     report.status, report.handled_by_id, report.handled_at = status, moderator.id, utcnow()
     audit("report_" + str(status), moderator, report, details={"service": report.service_id})
+    if report.email:
+        from flask import url_for
+
+        link = url_for("public.service", lang_code=report.lang, service_id=report.service_id, _external=True)
+        subject = N_("Your report: corrected") if status == ReportStatus.RESOLVED else N_("Your report was checked")
+        template = "moderation/mail_report_outcome.txt"
+        mail.send_template(report.email, report.lang, template, subject, report=report, note=note.strip(), link=link)
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api", "directory
 BLUEPRINT_MODULES += ("directory.views.maps", "directory.views.easy", "directory.views.printing")
 BLUEPRINT_MODULES += tuple(f"directory.views.{name}" for name in ("auth", "edit", "moderation", "reports"))
 BLUEPRINT_MODULES += ("directory.views.health",)
+BLUEPRINT_MODULES += tuple(f"directory.views.{n}" for n in ("selfserve", "propose", "selfserve_review", "campaigns"))
 
 
 def init_app(app: Flask) -> None:

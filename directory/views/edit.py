@@ -17,7 +17,7 @@ from directory.extensions import db
 from directory.forms import AvailabilityForm, EmptyForm, form_values, service_form
 from directory.models import Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus
-from directory.operations import accounts, editing, freshness, moderation, revisions
+from directory.operations import accounts, bilingual, editing, freshness, moderation, revisions
 from directory.security import current_user, editable_service_or_404, login_required
 
 bp = Blueprint("edit", __name__, url_prefix="/<lang_code>/edit")
@@ -80,7 +80,9 @@ def service(service_id: int) -> str | Response | tuple[str, int]:
     shown = moderation.proposed_values(draft) if draft else current
     form = service_form(shown, formdata=request.method == "POST")
     if request.method == "POST" and form.validate():
-        outcome = moderation.submit(fiche, user, form_values(form, current), note=form.note.data or "")
+        proposed = form_values(form, current)
+        lonely = bilingual.one_sided(editing.change_set(fiche, proposed))
+        outcome = moderation.submit(fiche, user, proposed, note=form.note.data or "")
         db.session.commit()
         flash(
             {
@@ -89,6 +91,8 @@ def service(service_id: int) -> str | Response | tuple[str, int]:
                 "unchanged": _("Nothing was changed."),
             }[outcome.status]
         )
+        for message in lonely:
+            flash(message)
         return redirect(url_for("edit.service", service_id=fiche.id))
     trusted = user.is_moderator or accounts.is_trusted(fiche.organization_id)
     status = 400 if request.method == "POST" else 200

@@ -119,7 +119,8 @@ def report(report_id: int) -> str | Response:
         )
         if status is None:
             abort(400)
-        moderation.close_report(problem, current_user(), status)  # type: ignore[arg-type]
+        note = request.form.get("note", "")[:2000]
+        moderation.close_report(problem, current_user(), status, note)  # type: ignore[arg-type]
         db.session.commit()
         flash(_("Report closed."))
         return redirect(url_for("moderation.queue"))

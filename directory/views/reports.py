@@ -22,7 +22,10 @@ class ReportForm(FlaskForm):
         validators=[DataRequired()],
     )
     message = TextAreaField(_l("Details"), validators=[DataRequired(), Length(min=5, max=3000)])
-    email = EmailField(_l("Your e-mail (optional, if we may ask you a question)"), validators=[Optional(), Email()])
+    email = EmailField(
+        _l("Your e-mail (optional: we tell you what was done, and may ask you a question)"),
+        validators=[Optional(), Email()],
+    )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots. Its name looks tempting.
     website = StringField(_l("Leave this field empty"))
 
