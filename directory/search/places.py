@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from directory.extensions import db
 from directory.labels import code_label
 from directory.search.understanding import Understood
@@ -19,7 +21,7 @@ def place_origin(understood: Understood) -> tuple[float, float] | None:
     )
     for kind, model in models:
         for code in understood.values(kind):
-            row: Quartier | Commune | None = db.session.get(model, code)
+            row = cast(Quartier | Commune | None, db.session.get(model, code))
             if row is not None and row.lat is not None and row.lon is not None:
                 return row.lat, row.lon
     return None
