@@ -58,9 +58,12 @@ def _matches(values: dict) -> list[proposals.Similar]:
 
 @bp.get("/services/similar.json")
 def similar() -> Response:
-    """Listed fiches that look like what is being typed (name, postcode, phones one per line, website)."""
+    """Listed fiches that look like what is being typed (name, postcode, phones one per line, website), and the
+    services already known and waiting for review under a close name (`known`: name and commune only)."""
     rate_limit("similar", current_app.config["RATE_LIMIT_SIMILAR"])
     args = {key: request.args.get(key, "")[:300] for key in ("name", "postcode", "phones", "website")}
     matches = proposals.similar(args["name"], args["postcode"], args["phones"].splitlines()[:5], args["website"])
+    known = proposals.known_candidates(args["name"], args["postcode"])
     db.session.commit()  # the rate-limit hit
-    return jsonify({"matches": proposals.similar_json(matches, get_locale())})
+    lang = get_locale()
+    return jsonify({"matches": proposals.similar_json(matches, lang), "known": proposals.known_json(known, lang)})
