@@ -103,7 +103,7 @@ def check_database() -> Iterator[Finding]:
 def check_search() -> Iterator[Finding]:
     from directory.search import index_name, live_index_exists, server_version
     from directory.search.client import MeiliError
-    from directory.views.health import outbox_lag
+    from directory.search.sync import outbox_lag
 
     url = current_app.config["MEILI_URL"]
     where = "managed by `flask serve`" if current_app.config["MEILI_MANAGED"] else url

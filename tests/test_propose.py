@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import AuditLog
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.selfserve import ServiceProposal
 from directory.search.sync import wait_until_indexed
 from tests.account_helpers import Team, links, mails_to, page_text, sign_in
@@ -115,7 +116,38 @@ def test_similar_json_finds_a_fiche_by_phone_or_name_while_typing(client: FlaskC
     by_name = client.get("/nl/services/similar.json", query_string={"name": "centre sante sud"}).get_json()
     assert [m["id"] for m in by_name["matches"]] == [team.other]
     assert by_name["matches"][0]["claim_url"] == f"/nl/services/{team.other}/claim"
-    assert client.get("/fr/services/similar.json", query_string={"name": "zzzz qqqq"}).get_json() == {"matches": []}
+    assert client.get("/fr/services/similar.json", query_string={"name": "zzzz qqqq"}).get_json()["matches"] == []
+
+
+def test_similar_json_names_a_waiting_candidate_without_its_private_details(app: Flask, client: FlaskClient) -> None:
+    record = {"name_fr": "Outilthèque solidaire", "phones": ["02 555 98 76"], "email": "contact@outils.example"}
+    with app.app_context():
+        for source_id, status in (("waiting", CandidateStatus.PENDING), ("dismissed", CandidateStatus.DISMISSED)):
+            db.session.add(
+                Candidate(
+                    source="t",
+                    source_id=source_id,
+                    status=status,
+                    name_fr="Outilthèque solidaire Josaphat",
+                    name_nl="Solidaire gereedschapsbib Josaphat",
+                    postcode="1030",
+                    commune_nis="21015",
+                    record=record,
+                    source_url="https://outils.example/contact",
+                )
+            )
+        db.session.commit()
+    asked = {"name": "outilthèque solidaire", "postcode": "1030"}
+    answer = client.get("/fr/services/similar.json", query_string=asked)
+    assert answer.get_json() == {
+        "matches": [],
+        "known": [{"name": "Outilthèque solidaire Josaphat", "commune": "Schaerbeek"}],
+    }
+    assert not any(private in answer.text for private in ("555", "contact@", "outils.example"))
+    dutch = client.get("/nl/services/similar.json", query_string=asked).get_json()["known"]
+    assert dutch == [{"name": "Solidaire gereedschapsbib Josaphat", "commune": "Schaarbeek"}]
+    assert client.get("/fr/services/similar.json", query_string={"name": "zzzz qqqq"}).get_json()["known"] == []
+    assert "Een gelijkaardige dienst is al bekend en wacht op nazicht:" in client.get("/nl/services/new").text
 
 
 def test_a_new_site_joins_the_organisation_of_the_listed_service(app: Flask, client: FlaskClient, team: Team) -> None:

@@ -1,4 +1,5 @@
-"""Forms (Flask-WTF): the fiche form built from `directory.fields`, the availability form, a CSRF-only form.
+"""Forms (Flask-WTF): the fiche form built from `directory.fields`, the availability form, a CSRF-only form;
+one module per concern for the others (`accounts`, `campaigns`, `public` self-service, `reports`).
 
 Views parse a request into one of these, call an operation and render; the forms hold field definitions,
 choices and the validation that needs several fields or the database.

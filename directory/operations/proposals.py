@@ -2,7 +2,8 @@
 
 The proposal keeps the edit form's values (`editing.current_values` shape), validated by the same form as edits.
 `similar()` finds fiches it may duplicate — same phone, same website, a close name in the same postcode or
-anywhere — for the form (while typing) and for the moderator.
+anywhere — for the form (while typing) and for the moderator; `known_candidates()` finds the services waiting
+for review (candidates, never public) under a close name, of which the form says only the name and commune.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from directory.i18n import N_, localized
 from directory.models import Location, Organization, Phone, Service, ServiceStatus
 from directory.models.accounts import User
 from directory.models.base import utcnow
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.selfserve import RequestStatus, ServiceProposal
 from directory.operations import mail
 from directory.operations.accounts import audit
@@ -121,6 +123,42 @@ def similar_json(matches: list[Similar], lang: str) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def known_candidates(name: str, postcode: str = "") -> list[Candidate]:
+    """Up to 3 pending candidates whose name is close to `name` (the same postcode first)."""
+    wanted = normalize(name)
+    words = sorted((w for w in wanted.split() if len(w) >= 4), key=len, reverse=True)[:2]
+    if not words:
+        return []
+    columns = (Candidate.name_fr, Candidate.name_nl, Candidate.organization_fr, Candidate.organization_nl)
+    query = (
+        select(Candidate)
+        .where(Candidate.status == CandidateStatus.PENDING, Candidate.gone_from_source.is_(False))
+        .where(or_(*(column.ilike(f"%{w}%") for w in words for column in columns)))
+        .options(selectinload(Candidate.commune))
+        .limit(300)
+    )
+    found = []
+    for candidate in db.session.scalars(query):
+        names = [normalize(n) for n in (candidate.name_fr, candidate.name_nl) if n] or [normalize(candidate.name)]
+        ratio = int(max(fuzz.token_set_ratio(wanted, n) for n in names))
+        if ratio >= SIMILAR_NAME_AT:
+            found.append(
+                (ratio + (10 if postcode.strip() and candidate.postcode == postcode.strip() else 0), candidate)
+            )
+    return [candidate for _score, candidate in sorted(found, key=lambda pair: -pair[0])[:3]]
+
+
+def known_json(candidates: list[Candidate], lang: str) -> list[dict[str, str]]:
+    """Only the name and commune of waiting candidates: no phone, e-mail, address or source details."""
+    return [
+        {
+            "name": localized(candidate, "name", lang).text or candidate.name,
+            "commune": localized(candidate.commune, "name", lang).text if candidate.commune else candidate.postcode,
+        }
+        for candidate in candidates
+    ]
 
 
 def submit(values: dict[str, Any], details: dict[str, str], site_of: Service | None, lang: str) -> ServiceProposal:

@@ -232,6 +232,16 @@ def sync_outbox(batch: int = 500) -> int:
         done += len(ids)
 
 
+def outbox_lag() -> dict:
+    """Pending outbox rows and the age in seconds of the oldest one (`/readyz`, `flask doctor`)."""
+    rows = select(func.count(), func.min(SearchOutbox.created_at)).where(SearchOutbox.service_id != REINDEX_MARK)
+    pending, oldest = db.session.execute(rows).one()
+    if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes
+        oldest = oldest.replace(tzinfo=UTC)
+    age = round((datetime.now(UTC) - oldest).total_seconds()) if oldest else 0
+    return {"pending": pending, "oldest_seconds": age}
+
+
 def ensure_index() -> None:
     """Create the SQL full-text table and the live index if missing (the index filled by a full reindex), else
     refresh the index settings."""

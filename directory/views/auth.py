@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import EmailField, HiddenField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Email, Length
 
 from directory.extensions import db
 from directory.forms import EmptyForm
+from directory.forms.accounts import SignInForm, invite_form
 from directory.i18n import get_locale
-from directory.labels import ENUM_LABELS
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
 from directory.operations import accounts
@@ -30,18 +26,6 @@ from directory.security import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>")
-ROLE_LABELS = ENUM_LABELS["role"]
-
-
-class SignInForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    next = HiddenField()
-
-
-class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail address of the person to invite"), validators=[DataRequired(), Email()])
-    organization = SelectField(_l("Organisation"), coerce=int, choices=[])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
 
 
 @bp.route("/account/sign-in", methods=["GET", "POST"])
@@ -90,26 +74,13 @@ def sign_out() -> Response:
     return redirect(url_for("public.home"))
 
 
-def _invite_form(user: User) -> InviteForm:
-    form = InviteForm()
-    query = select(Organization).order_by(Organization.name_fr)
-    if not user.is_moderator:
-        query = query.where(Organization.id.in_(accounts.organization_ids(user)))
-    else:
-        query = query.limit(2000)
-    form.organization.choices = [SelectChoice(o.id, o.name_fr or o.name_nl) for o in db.session.scalars(query)]
-    if not user.is_admin:
-        form.role.choices = [SelectChoice(Role.EDITOR.value, ROLE_LABELS[Role.EDITOR])]
-    return form
-
-
 @bp.route("/account/", methods=["GET", "POST"])
 @login_required
 def account() -> str | Response | tuple[str, int]:
     """The user's page: their organisations and the invitation form."""
     user = current_user()
     assert user is not None
-    form = _invite_form(user)
+    form = invite_form(user)
     if form.validate_on_submit():
         rate_limit("invite", current_app.config["RATE_LIMIT_INVITE"], f"user:{user.id}")
         organization = db.session.get(Organization, form.organization.data)

@@ -9,14 +9,11 @@ the oldest is (the retry thread pushes them when Meilisearch is back).
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from directory.extensions import csrf, db
-from directory.models import SearchOutbox
 
 bp = Blueprint("health", __name__)
 csrf.exempt(bp)
@@ -28,20 +25,10 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
-def outbox_lag() -> dict:
-    """Pending outbox rows and the age in seconds of the oldest one."""
-    from directory.search.sync import REINDEX_MARK
-
-    rows = select(func.count(), func.min(SearchOutbox.created_at)).where(SearchOutbox.service_id != REINDEX_MARK)
-    pending, oldest = db.session.execute(rows).one()
-    if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes
-        oldest = oldest.replace(tzinfo=UTC)
-    age = round((datetime.now(UTC) - oldest).total_seconds()) if oldest else 0
-    return {"pending": pending, "oldest_seconds": age}
-
-
 def _database() -> tuple[dict, dict | None]:
     """(state, outbox lag): reading the outbox table proves the database answers (locks included)."""
+    from directory.search.sync import outbox_lag
+
     started = time.perf_counter()
     try:
         lag = outbox_lag()

@@ -5,13 +5,11 @@ a moderator's review before anything is published. Open to anyone: CSRF, honeypo
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
 
 from directory.extensions import db
-from directory.forms import ServiceForm, form_values
+from directory.forms import form_values
+from directory.forms.public import ProposeForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import proposals
@@ -20,19 +18,6 @@ from directory.security import count_public_request, rate_limit
 bp = Blueprint("propose", __name__, url_prefix="/<lang_code>")
 NEW_SERVICE_DEFAULTS = {"status": "active", "availability": "unknown", "cost": "unknown", "access": "unknown"}
 NEW_SERVICE_DEFAULTS |= {"wheelchair": "unknown", "hours_mode": "grid"}
-
-
-class ProposeForm(ServiceForm):
-    """The edit form plus who proposes it; `url` is the honeypot (the service's own site is `website`)."""
-
-    organization_name = StringField(_l("Organisation (ASBL/VZW, CPAS/OCMW…)"), validators=[Length(max=200)])
-    bce = StringField(_l("BCE/KBO number (optional)"), validators=[Optional(), Length(max=20)])
-    site_of = IntegerField(validators=[Optional()])
-    proposer_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    proposer_email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    proposer_role = StringField(_l("Your role (optional)"), validators=[Optional(), Length(max=200)])
-    not_duplicate = BooleanField(_l("None of these is the service I propose"))
-    url = HiddenField()
 
 
 def _site_of(form: ProposeForm) -> Service | None:
@@ -73,9 +58,12 @@ def _matches(values: dict) -> list[proposals.Similar]:
 
 @bp.get("/services/similar.json")
 def similar() -> Response:
-    """Listed fiches that look like what is being typed (name, postcode, phones one per line, website)."""
+    """Listed fiches that look like what is being typed (name, postcode, phones one per line, website), and the
+    services already known and waiting for review under a close name (`known`: name and commune only)."""
     rate_limit("similar", current_app.config["RATE_LIMIT_SIMILAR"])
     args = {key: request.args.get(key, "")[:300] for key in ("name", "postcode", "phones", "website")}
     matches = proposals.similar(args["name"], args["postcode"], args["phones"].splitlines()[:5], args["website"])
+    known = proposals.known_candidates(args["name"], args["postcode"])
     db.session.commit()  # the rate-limit hit
-    return jsonify({"matches": proposals.similar_json(matches, get_locale())})
+    lang = get_locale()
+    return jsonify({"matches": proposals.similar_json(matches, lang), "known": proposals.known_json(known, lang)})

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
 
 from directory.extensions import db
+from directory.forms.reports import ReportForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import moderation
 from directory.security import rate_limit
-
-
-class ReportForm(FlaskForm):
-    category = RadioField(
-        _l("What is wrong?"),
-        choices=[SelectChoice(code, _l(msgid)) for code, msgid in moderation.REPORT_CATEGORIES.items()],
-        validators=[DataRequired()],
-    )
-    message = TextAreaField(_l("Details"), validators=[DataRequired(), Length(min=5, max=3000)])
-    email = EmailField(
-        _l("Your e-mail (optional: we tell you what was done, and may ask you a question)"),
-        validators=[Optional(), Email()],
-    )
-    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots. Its name looks tempting.
-    website = StringField(_l("Leave this field empty"))
-
 
 bp = Blueprint("reports", __name__, url_prefix="/<lang_code>")
 

@@ -10,40 +10,17 @@ import contextlib
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
 
 from directory.extensions import db
 from directory.forms import EmptyForm
+from directory.forms.public import ClaimForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import claims
 from directory.security import count_public_request, login_user, rate_limit
 
 bp = Blueprint("selfserve", __name__, url_prefix="/<lang_code>")
-
-
-class HoneypotForm(FlaskForm):
-    """A form with a field hidden from people (CSS and aria-hidden) that naive bots fill in."""
-
-    website = StringField(_l("Leave this field empty"))
-
-    def is_bot(self) -> bool:
-        return bool(self.website.data)
-
-
-class ClaimForm(HoneypotForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    role = StringField(_l("Your role in the organisation"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Your professional e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    bce = StringField(_l("BCE/KBO number of the organisation (optional)"), validators=[Optional(), Length(max=20)])
-    phone_note = TextAreaField(
-        _l("How can a moderator check? (optional: a phone number of the organisation to call, a colleague's name)"),
-        validators=[Optional(), Length(max=1000)],
-    )
 
 
 def public_service_or_404(service_id: int) -> Service:

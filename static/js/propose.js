@@ -1,4 +1,5 @@
-// "Add a service": while the name, postcode, phones or website are typed, list the fiches that look alike.
+// "Add a service": while the name, postcode, phones or website are typed, list the fiches that look alike, and
+// the services already known and waiting for review.
 // Progressive enhancement: without this script the server shows the same list after the first submission.
 (function () {
   "use strict";
@@ -21,8 +22,8 @@
     return a;
   }
 
-  function show(matches) {
-    if (!matches.length) { box.hidden = true; return; }
+  function show(matches, known) {
+    if (!matches.length && !known.length) { box.hidden = true; return; }
     var keep = box.querySelector("input[name=not_duplicate]");
     var label = keep ? box.querySelector("label[for=not_duplicate]") : null;
     box.textContent = "";
@@ -40,8 +41,20 @@
       item.appendChild(link(window.location.pathname + "?site_of=" + m.id, box.dataset.site));
       list.appendChild(item);
     });
-    box.appendChild(title);
-    box.appendChild(list);
+    if (matches.length) { box.appendChild(title); box.appendChild(list); }
+    if (known.length) {
+      // Candidates are not public: the server sends only their name and commune.
+      var note = document.createElement("p");
+      note.textContent = box.dataset.known;
+      var waiting = document.createElement("ul");
+      known.forEach(function (k) {
+        var item = document.createElement("li");
+        item.textContent = k.commune ? k.name + " — " + k.commune : k.name;
+        waiting.appendChild(item);
+      });
+      box.appendChild(note);
+      box.appendChild(waiting);
+    }
     if (keep) { box.appendChild(keep); box.appendChild(document.createTextNode(" ")); box.appendChild(label); }
     box.hidden = false;
   }
@@ -54,7 +67,7 @@
     last = query;
     fetch(form.dataset.similarUrl + "?" + query, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { matches: [] }; })
-      .then(function (data) { show(data.matches || []); })
+      .then(function (data) { show(data.matches || [], data.known || []); })
       .catch(function () { /* hints are a help, not a requirement */ });
   }
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import Service
+from directory.models.candidates import Candidate
 from directory.models.moderation import ChangeRequest
 from directory.search.sync import wait_until_indexed
 from tests.account_helpers import Team, links, mails_to, make_team
@@ -155,6 +156,23 @@ def test_add_a_service_with_hints_while_typing(page, app: Flask, live_server: st
     with app.app_context():
         assert "Bedankt om" in mails_to("sam@example.org")[0].body
     assert page.foreign_requests == []
+
+
+def test_a_service_waiting_for_review_is_named_while_typing(page, app: Flask, live_server: str) -> None:
+    with app.app_context():
+        private = {"phones": ["02 555 98 76"], "email": "contact@outils.example"}
+        lead = Candidate(source="t", source_id="lead", name_nl="Gereedschapsbib Josaphat", commune_nis="21015")
+        db.session.add(lead)
+        lead.record = private
+        db.session.commit()
+    page.goto(f"{live_server}/nl/services/new")
+    page.locator("#name_nl").fill("Gereedschapsbib Josaphat")
+    page.locator("#similar li").first.wait_for()
+    hint = page.locator("#similar").inner_text()
+    assert "Een gelijkaardige dienst is al bekend en wacht op nazicht:" in hint
+    assert "Gereedschapsbib Josaphat — Schaarbeek" in hint and "555" not in hint and "contact@" not in hint
+    assert axe_violations(page) == []
+    screenshot(page, "propose-known-candidate-nl")
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
