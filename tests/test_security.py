@@ -91,6 +91,7 @@ SIGNED_IN = [
 PROTECTED = PER_FICHE + MODERATOR + ADMIN + SIGNED_IN
 # Open to anonymous visitors on purpose (each is tested where it lives).
 PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health"}
+PUBLIC_BLUEPRINTS |= {"api_data", "api_hsds", "api_docs"}  # the open-data API and its page (tests/test_api_contract.py)
 PUBLIC_ENDPOINTS = {
     "root",
     "static",
