@@ -269,6 +269,19 @@ def document() -> dict:
         "/api/v1/hsds/organizations/{id}": _get(
             "One HSDS organization.", _json(REF["HsdsOrganization"]), [UUID], "hsds"
         ),
+        "/api/v1/export/services.{format}": _get(
+            "Every service the search finds, as a file (streamed).",
+            {
+                "description": "The file, in the results page's order; Content-Disposition: attachment.",
+                "content": {mime: {"schema": {"description": what}} for mime, what in EXPORT_FORMATS.values()},
+            },
+            [
+                _param("format", "csv, xlsx, geojson, hsds.json or hsds.zip.", {"enum": list(EXPORT_FORMATS)}, "path"),
+                *SEARCH_PARAMS,
+            ],
+            tag="exports",
+            errors=("400", "429", "503"),
+        ),
         "/api/v1/openapi.json": _get("This document.", _json({"type": "object"}), tag="meta", errors=("429",)),
     }
     return {

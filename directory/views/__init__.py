@@ -17,7 +17,7 @@ BLUEPRINT_MODULES += ("directory.views.maps", "directory.views.easy", "directory
 BLUEPRINT_MODULES += tuple(f"directory.views.{name}" for name in ("auth", "edit", "moderation", "reports"))
 BLUEPRINT_MODULES += ("directory.views.health",)
 BLUEPRINT_MODULES += tuple(f"directory.views.{n}" for n in ("selfserve", "propose", "selfserve_review", "campaigns"))
-BLUEPRINT_MODULES += tuple(f"directory.views.api_{n}" for n in ("data", "hsds", "docs"))
+BLUEPRINT_MODULES += tuple(f"directory.views.api_{n}" for n in ("data", "hsds", "docs", "export"))
 
 
 def init_app(app: Flask) -> None:
