@@ -12,15 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from directory.config import REPO_ROOT
 from directory.extensions import db
 from directory.models import SearchOutbox, Service
 from directory.search import get_client, index_name, retry, sync
 from directory.search.client import MeiliClient, MeiliError
 from directory.search.fallback import breaker
-from directory.search.server import MeiliProcess, free_port, install_binary
+from directory.search.server import MeiliProcess, free_port
 from directory.search.sync import reindex, wait_until_indexed
-from tests.conftest import MEILI_KEY
 from tests.factories import ANDERLECHT, GRAND_PLACE, SCHAERBEEK, make_service
 
 NOTE = {"fr": "Recherche réduite", "nl": "Beperkte zoekfunctie"}
@@ -229,15 +227,6 @@ def test_reindex_keeps_an_edit_committed_while_it_runs(
         wait_until_indexed()
         assert _outbox() == 0
     assert [h["name_fr"] for h in api(client, q="nouveau")["hits"]] == ["Restaurant social Nouveau"]
-
-
-@pytest.fixture
-def own_meili(tmp_path) -> Iterator[MeiliProcess]:
-    """A Meilisearch process of this test only, to kill."""
-    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
-    process = MeiliProcess(binary, tmp_path / "meili", free_port(), MEILI_KEY).start()
-    yield process
-    process.stop()
 
 
 def test_meilisearch_killed_mid_reindex_keeps_the_live_index_and_the_outbox(

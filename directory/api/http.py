@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from directory.extensions import csrf, db
 from directory.security import rate_limit
 
+MAX_PER_PAGE = 100
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
@@ -47,6 +48,17 @@ def http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     headers = {"Retry-After": str(current_app.config["RATE_LIMIT_API"][1])} if status == 429 else None
     return error(status, messages().get(status, _("Unexpected error. Please try again later.")), headers=headers)
+
+
+def page_args() -> tuple[int, int]:
+    """`page` and `per_page` from the query string (400 in JSON when not whole numbers in range)."""
+    try:
+        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
+    except ValueError:
+        abort(400)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        abort(400)
+    return page, per_page
 
 
 def last_modified(*values: datetime | None) -> datetime | None:

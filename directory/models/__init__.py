@@ -3,6 +3,7 @@
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User  # noqa: F401
 from directory.models.bilingual import TextStamp  # noqa: F401
 from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
@@ -29,6 +30,8 @@ __all__ = [
     "Address",
     "Availability",
     "Bassin",
+    "Candidate",
+    "CandidateStatus",
     "Commune",
     "Cost",
     "GeocodeCache",

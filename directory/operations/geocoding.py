@@ -85,7 +85,9 @@ def geocode(query: str, provider: tuple[str, Callable[[str], Any]]) -> Geocoded 
     name, call = provider
     cached = db.session.get(GeocodeCache, query)
     if cached is not None and cached.provider == name:
-        return Geocoded(cached.lat, cached.lon, cached.precision or "postcode") if cached.lat is not None else None
+        if cached.lat is None or cached.lon is None:
+            return None
+        return Geocoded(cached.lat, cached.lon, cached.precision or "postcode")
     try:
         location = call(query)
     except GeopyError as exc:

@@ -16,11 +16,24 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import Float, Integer, Select, String, Text, cast, func, or_, select, type_coerce
+from sqlalchemy import (
+    Float,
+    Integer,
+    Row,
+    Select,
+    SQLColumnExpression,
+    String,
+    Text,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from directory.extensions import db
@@ -32,6 +45,7 @@ from directory.search.documents import build_documents
 from directory.search.settings import FACETS
 
 log = logging.getLogger(__name__)
+Rows = Sequence[Row[Any]]  # what a query's .all() gives
 T = TypeVar("T")
 METRES_PER_DEGREE = 111_195.0
 LIGHT_FIELDS = {"id", "service_id", "_geo", "name_fr", "name_nl", "sector"}
@@ -82,7 +96,7 @@ _LINKS = {
 }
 
 
-def _value(name: str) -> ColumnElement:
+def _value(name: str) -> SQLColumnExpression[Any]:
     """The SQL expression holding a facet's value for one document (a service at a location)."""
     if name in _AREA:
         return _AREA[name]
@@ -181,7 +195,7 @@ def _facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
 
 
 # Hits ---------------------------------------------------------------------------------------------------
-def _light_hits(rows: list) -> list[dict]:
+def _light_hits(rows: Rows) -> list[dict]:
     """Marker fields straight from SQL (thousands of points without building whole documents)."""
     sids = {row.sid for row in rows}
     sectors: dict[int, list[str]] = {}
@@ -220,7 +234,7 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> int:
     return round(2 * 6_371_000 * math.asin(math.sqrt(h)))
 
 
-def _hits(rows: list, attributes: list[str] | None, near: tuple[float, float] | None = None) -> list[dict]:
+def _hits(rows: Rows, attributes: list[str] | None, near: tuple[float, float] | None = None) -> list[dict]:
     """Index-shaped documents for `rows` in their order, limited to `attributes` as Meilisearch would (with
     `_geoDistance` when sorted by distance)."""
     hits = _light_hits(rows) if attributes and set(attributes) <= LIGHT_FIELDS else _full_hits(rows, attributes)
@@ -231,7 +245,7 @@ def _hits(rows: list, attributes: list[str] | None, near: tuple[float, float] | 
     return hits
 
 
-def _full_hits(rows: list, attributes: list[str] | None) -> list[dict]:
+def _full_hits(rows: Rows, attributes: list[str] | None) -> list[dict]:
     services = db.session.scalars(
         select(Service).where(Service.id.in_({r.sid for r in rows})).options(*whole_service())
     ).all()

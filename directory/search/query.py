@@ -55,6 +55,7 @@ RETRIEVED = [
     "opening_hours",
     "verified_at",
     "updated_at",
+    "source_date",
     "availability_updated_at",
     "source",
     "_geo",

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, request
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from directory.api.http import conditional, data_changed_at, last_modified, protect
+from directory.api.http import conditional, data_changed_at, last_modified, page_args, protect
 from directory.api.objects import area_object, location_object, organization_object, service_object, term
 from directory.extensions import db
 from directory.models import Bassin, Commune, Location, Organization, Public, Quartier, Sector, Service
@@ -21,18 +21,6 @@ protect(bp)
 
 AREAS = {"communes": (Commune, "nis"), "quartiers": (Quartier, "code"), "bassins": (Bassin, "code")}
 VOCABULARIES = {"sectors": Sector, "publics": Public}
-MAX_PER_PAGE = 100
-
-
-def page_args() -> tuple[int, int]:
-    """`page` and `per_page` from the query string (400 in JSON when not whole numbers in range)."""
-    try:
-        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
-    except ValueError:
-        abort(400)
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        abort(400)
-    return page, per_page
 
 
 def paginated(query: Any, build: Any, changed: Any) -> Response:

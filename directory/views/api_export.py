@@ -15,7 +15,7 @@ from directory.api.http import error, protect
 from directory.api.openapi import EXPORT_FORMATS
 from directory.i18n import LANGUAGES, get_locale
 from directory.search.query import InvalidSearch, parse_search_args
-from directory.views import query_args
+from directory.web import query_args
 
 bp = Blueprint("api_export", __name__, url_prefix="/api/v1/export")
 protect(bp)

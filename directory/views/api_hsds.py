@@ -10,12 +10,11 @@ from flask import Blueprint, abort, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from directory.api.http import conditional, data_changed_at, protect
+from directory.api.http import conditional, data_changed_at, page_args, protect
 from directory.extensions import db
 from directory.models import Organization, Service
 from directory.models.services import whole_service
 from directory.operations.hsds import organization_to_hsds, organization_uuid, service_to_hsds, service_uuid
-from directory.views.api_data import page_args
 
 bp = Blueprint("api_hsds", __name__, url_prefix="/api/v1/hsds")
 protect(bp)

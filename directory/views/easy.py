@@ -15,12 +15,12 @@ from werkzeug.wrappers import Response
 from directory.extensions import db
 from directory.i18n import get_locale, localized
 from directory.maps.builder import build_map
+from directory.maps.config import map_config
 from directory.maps.needs import NEEDS, sectors_for
 from directory.maps.points import search_hits
 from directory.models import Commune
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
-from directory.views.maps import map_config
 
 WORDS = {"fr": "facile", "nl": "eenvoudig"}
 bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig):easy_word>")

@@ -15,20 +15,20 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
+from directory.labels import FACET_TITLES
 from directory.maps.boundaries import LEVELS, feature_collection
-from directory.maps.builder import MapDocument, build_map
+from directory.maps.builder import build_map
+from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
-from directory.maps.orientation import nearest_stops, orientation_geojson
+from directory.maps.orientation import orientation_geojson
 from directory.maps.points import map_points
-from directory.search import fallback, get_client, index_name
+from directory.search import fallback, get_document
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
-from directory.views import query_args
-from directory.views.public import FACET_TITLES
+from directory.web import query_args
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
-bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
@@ -44,22 +44,6 @@ def compressed_json(data: Any, max_age: int, public: bool = False) -> Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age={max_age}"
     return response
-
-
-def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
-    """What static/js/map.js needs to fill a folium map: its layers, first view, the popup and boundary URLs
-    (for `levels`), and `extra` (markers or their URL, messages...)."""
-    return {
-        "map": doc.name,
-        "layers": doc.layers,
-        "bounds": doc.bounds,
-        "popup_url": url_for("maps.popup", doc_id="__ID__"),
-        "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
-        "orientation_url": url_for("maps.orientation"),
-        "attribution": _("Map data © OpenStreetMap contributors"),
-        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "map": _("Map")},
-        **extra,
-    }
 
 
 @bp.get("/map")
@@ -147,19 +131,10 @@ def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    hit = fallback.degrade(lambda: _indexed_document(doc_id), lambda: fallback.document(doc_id))
+    hit = fallback.degrade(lambda: get_document(doc_id), lambda: fallback.document(doc_id))
     if hit is None:
         abort(404)
     return render_template("map/_popup.html", hit=hit)
-
-
-def _indexed_document(doc_id: str) -> dict | None:
-    try:
-        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")  # type: ignore[no-any-return]
-    except MeiliError as exc:
-        if exc.code == "document_not_found":
-            return None
-        raise
 
 
 @bp.get("/map/boundaries/<level>.json")
