@@ -59,6 +59,8 @@ class DefaultConfig:
     GEOCODER_URL = ""
     GEOCODER_USER_AGENT = "qui-fait-quoi-brussels/0.1"
     GEOCODER_MIN_DELAY = 1.0
+    GEOCODER_REQUEST_TIMEOUT = 2.0  # seconds a visitor may wait for an address
+    GEOCODER_COOLDOWN = 60.0  # seconds without asking a geocoder that failed
 
     # Accounts (issue 5). Without MAIL_SERVER, e-mails stay in the outbox table (shown at /<lang>/dev/outbox in debug).
     SESSION_COOKIE_HTTPONLY = True

@@ -67,6 +67,12 @@ FACET_TITLES = {
     "wheelchair": _l("Wheelchair access"),
     "availability": _l("Availability"),
 }
+SORT_LABELS = {
+    "relevance": _l("Relevance"),
+    "distance": _l("Distance"),
+    "name": _l("Name"),
+    "verified": _l("Recently verified"),
+}
 
 _CACHE_SECONDS = 60.0
 _cache: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}

@@ -220,3 +220,20 @@ def service_jsonld(service: Any) -> dict:
     if service.sectors:
         data["serviceType"] = [localized(s, "name", lang).text for s in service.sectors]
     return data
+
+
+def understood_chips(params: Any) -> list[dict[str, str]]:
+    """One chip per understood term of a search: "Sector: CPAS (OCMW)", with the `not=` value that dismisses it."""
+    from directory.labels import FACET_TITLES
+    from directory.search.places import value_label
+
+    chips = []
+    for term in params.understood.terms:
+        parts = []
+        for kind, codes in term.kinds():
+            names = (
+                term.text if kind == "section" else ", ".join(value_label(kind, code, params.lang) for code in codes)
+            )
+            parts.append(f"{FACET_TITLES['quartier' if kind == 'section' else kind]}: {names}")
+        chips.append({"label": f"{' · '.join(parts)} ({term.text})", "key": term.key})
+    return chips

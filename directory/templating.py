@@ -15,8 +15,9 @@ from directory.operations import bilingual, completeness
 from directory.operations.freshness import is_stale
 from directory.operations.moderation import queue_counts
 from directory.operations.phones import format_phone, tel_uri
+from directory.search.alternatives import missing_message
 from directory.security import current_user
-from directory.web import csp_nonce, search_url, switch_language_url
+from directory.web import csp_nonce, query_args, search_url, switch_language_url
 
 
 def leaflet_available() -> bool:
@@ -54,6 +55,9 @@ GLOBALS = (
     p.phone_href,
     p.fiche_url,
     p.service_jsonld,
+    p.understood_chips,
+    missing_message,
+    query_args,
     format_date,
     format_percent,
     format_phone,

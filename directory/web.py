@@ -46,8 +46,14 @@ def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, A
     Unknown keys are left out: `url_for` would take `_external`, `endpoint` or `lang_code` as its own."""
     from directory.search.settings import FACETS
 
-    known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", *FACETS}
-    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in known and k not in drop}
+    known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", "not", "sort", "open"}
+    known |= {"open_at", *FACETS}
+    args = {
+        k: kept
+        for k, v in request.args.to_dict(flat=False).items()
+        if k in known and k not in drop
+        if (kept := [x for x in v if x])
+    }
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -56,12 +62,21 @@ def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, A
     return args
 
 
-def search_url(remove: tuple[str, str] | None = None, page: int | None = None, endpoint: str = "public.search") -> str:
-    """The current search's URL with one filter value removed, another page, or for another view (map)."""
-    args = query_args(drop=("page",))
+def search_url(
+    remove: tuple[str, str] | None = None,
+    page: int | None = None,
+    endpoint: str = "public.search",
+    dismiss: str | None = None,
+    **changes: str | None,
+) -> str:
+    """The current search's URL with one filter value removed, one understood term dismissed (`not=`), another
+    page, other parameters (`changes`, None removes), or for another view (map)."""
+    args = query_args(drop=("page",), **changes)
     if remove:
         name, value = remove
         args[name] = [v for raw in args.get(name, []) for v in raw.split(",") if v and v != value]
+    if dismiss:
+        args["not"] = [*args.get("not", []), dismiss]
     if page and page > 1:
         args["page"] = [str(page)]
     return url_for(endpoint, **args)

@@ -62,6 +62,7 @@ MODERATOR = [
     Route("moderation.report", "POST", "/fr/moderation/reports/{report}"),
     Route("moderation.restore", "POST", "/fr/moderation/services/{other}/revisions/0/restore"),
     Route("moderation.stale", "GET", "/fr/moderation/stale"),
+    Route("unmet.unmet_searches", "GET", "/fr/moderation/unmet-searches"),
     Route("selfserve_review.claim_list", "GET", "/fr/moderation/claims"),
     Route("selfserve_review.claim", "GET", "/fr/moderation/claims/{claim}"),
     Route("selfserve_review.claim", "POST", "/fr/moderation/claims/{claim}", {"action": "grant"}),

@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from directory.api.objects import plain
 from directory.extensions import db
-from directory.maps.points import search_hits
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.hsds import service_to_hsds
 from directory.presenters import fiche_url
+from directory.search.hits import search_hits
 from directory.search.query import SearchParams
 from importers.hsds_tabular import TABLES, flatten
 

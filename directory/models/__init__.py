@@ -22,6 +22,7 @@ from directory.models.services import (
     Service,
     ServiceStatus,
 )
+from directory.models.unmet import UnmetSearch
 from directory.models.vocabulary import Public, Sector
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "ServiceSource",
     "ServiceStatus",
     "TransitStop",
+    "UnmetSearch",
 ]

@@ -11,11 +11,11 @@ from directory.extensions import db
 from directory.models import Public, Sector
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-# General equivalences beyond the sector names (Meilisearch does not split Dutch compounds).
+# General equivalences beyond the sector names (Meilisearch does not split Dutch compounds). Words whose meaning
+# depends on the language ("arts": art in French, doctor in Dutch) belong in the scoped thesaurus, not here.
 EXTRA_SYNONYMS = [
     ["cpas", "ocmw"],
     ["maison médicale", "wijkgezondheidscentrum", "gezondheidscentrum"],
-    ["médecin", "medecin", "arts", "dokter", "docteur"],
     ["santé", "gezondheid"],
     ["aide", "hulp"],
 ]

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from directory import fields
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.maps.svg import PaperMarker, area_map_svg
 from directory.models import Bassin, Candidate, CandidateStatus, Sector, Service
@@ -19,7 +20,6 @@ from directory.operations import candidate_decisions as decisions
 from directory.operations import validation as v
 from directory.operations.editing import current_values
 from directory.security import current_user, moderator_required
-from directory.views.auth import EmptyForm
 
 bp = Blueprint("candidates", __name__, url_prefix="/<lang_code>/coordination/candidates")
 PAGE = 100

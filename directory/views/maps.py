@@ -51,7 +51,8 @@ def map_view() -> str | Response | tuple[str, int]:
     """The search on a map, with its filters and the first results below; `address` is located then kept."""
     lang = get_locale()
     address = request.args.get("address", "").strip()
-    locate_error = None
+    locate_error = suggestion = None
+    args = request.args
     if address and not request.args.get("near"):
         try:
             found = locate(address)
@@ -63,11 +64,16 @@ def map_view() -> str | Response | tuple[str, int]:
         except LocateError as exc:
             db.session.rollback()
             locate_error = exc.message
+            args = args.copy()
+            args.poplist("radius")  # a distance without a place: the search goes on in the whole region
+            suggestion = exc.suggestion
     try:
-        params = parse_search_args(request.args, lang)
+        params = parse_search_args(args, lang)
     except InvalidSearch as exc:
         params = SearchParams(q=request.args.get("q", "")[:200], lang=lang)
-        return render_template("map/map.html", result=None, params=params, error=exc.message, doc=None), 400
+        return render_template(
+            "map/map.html", result=None, params=params, error=exc.message, doc=None, address=address
+        ), 400
     try:
         result = run_search(params)
     except MeiliError:
@@ -102,6 +108,7 @@ def map_view() -> str | Response | tuple[str, int]:
         result=result,
         params=params,
         error=locate_error,
+        suggestion=suggestion,
         doc=doc,
         config=config,
         address=address,

@@ -181,5 +181,11 @@ def sheet() -> Response | tuple[str, int]:
     ]
     missing = len(ids) - len(services)
     return _respond(
-        "print/sheet.html", "sheet", entries=entries, missing=missing, pdf_url=_this_page(format="pdf"), error=None
+        "print/sheet.html",
+        "sheet",
+        entries=entries,
+        missing=missing,
+        pdf_url=_this_page(format="pdf"),
+        share_url=url_for("printing.sheet", ids=",".join(str(s.id) for s in services), _external=True),
+        error=None,
     )

@@ -9,12 +9,14 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
-from directory.labels import FACET_TITLES
+from directory.labels import FACET_TITLES, SORT_LABELS
 from directory.models import Bassin, Sector, Service
 from directory.models.services import whole_service
 from directory.presenters import fiche_url
+from directory.search.alternatives import missing_message
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
+from directory.search.unmet import record_after_response
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
 
@@ -53,8 +55,16 @@ def search() -> tuple[str, int] | str:
         result = run_search(params)
     except MeiliError:
         return render_template("errors/503.html"), 503
+    record_after_response(result)
     return render_template(
-        "public/search.html", result=result, params=params, error=None, facet_titles=FACET_TITLES, facets=FACETS
+        "public/search.html",
+        result=result,
+        params=params,
+        error=None,
+        facet_titles=FACET_TITLES,
+        facets=FACETS,
+        missing=None if result.total else missing_message(params),
+        sorts=SORT_LABELS,
     )
 
 
