@@ -53,11 +53,13 @@ def services() -> Response:
 
 
 def _find(model: Any, to_uuid: Any, wanted: str, where: Any = None) -> Any:
-    """The row whose HSDS UUID is `wanted` (UUIDs derive from source ids: compared over the candidates)."""
-    query = select(model)
+    """The row whose HSDS UUID is `wanted`. UUIDs derive from source ids, so they are compared over the
+    candidates' (id, source, source_id) only; the row itself is then loaded by its id."""
+    query = select(model.id, model.source, model.source_id)
     if where is not None:
         query = query.where(where)
-    return next((row for row in db.session.scalars(query) if to_uuid(row) == wanted.lower()), None)
+    found = next((row.id for row in db.session.execute(query) if to_uuid(row) == wanted.lower()), None)
+    return None if found is None else db.session.get(model, found)
 
 
 @bp.get("/services/<service_id>")
