@@ -19,9 +19,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select
 
+from directory.config import KNOWN_SECRET_KEYS
 from directory.extensions import db
 
-KNOWN_SECRETS = {"", "dev", "dev-only-change-me", "change-me", "secret", "test-secret"}
+KNOWN_SECRETS = {"", "test-secret", *KNOWN_SECRET_KEYS}
 MIN_FREE_BYTES = 1 << 30
 
 

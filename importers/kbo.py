@@ -109,7 +109,7 @@ class KboImporter(Importer):
         try:
             with archive.open(member) as raw:
                 if keep is not None:
-                    buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[arg-type]
+                    buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[arg-type,type-var]
                     reader = csv.reader([buffered.readline().decode("utf-8-sig")])
                 else:
                     reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))

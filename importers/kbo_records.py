@@ -170,7 +170,7 @@ def _gone(data: KboData, entity: str) -> bool:
 def build_records(data: KboData) -> Iterator[CandidateRecord | CandidateGone | RowError]:
     """One record per establishment unit in Brussels, and per enterprise seated in Brussels without any unit;
     in an update, a record with only the changed fields for each known candidate, or its removal."""
-    sectors, errors = _sector_table(), []
+    sectors, errors = _sector_table(), list[RowError]()
     units = {e for e in data.addresses if e in data.establishments}
     seats = {e for e in data.addresses if e not in data.establishments and e not in data.with_units}
     new = {e for e in units | seats if e not in data.known and _selected(data, e)}

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -98,7 +99,7 @@ def record_from_tags(tags: dict, lat: float, lon: float, line: int, osm_id: str 
             values[key] = values[key].split(";")[0].strip()
     if values.get("wheelchair") not in (None, "yes", "limited", "no"):
         values.pop("wheelchair")
-    known = {k: v for k, v in values.items() if k in ServiceRecord.__dataclass_fields__}
+    known: dict[str, Any] = {k: v for k, v in values.items() if k in ServiceRecord.__dataclass_fields__}
     return ServiceRecord(
         source_id=source_id,
         line=line,

@@ -64,7 +64,8 @@ def record_from_organisation(
         return RowError(
             line, where, "Organisation %(id)s has no name in %(file)s.", {"id": str(doc["id"]), "file": where}
         )
-    address = doc.get("address") if isinstance(doc.get("address"), dict) else {}
+    raw_address = doc.get("address")
+    address: dict = raw_address if isinstance(raw_address, dict) else {}
     phones = list(dict.fromkeys(_list(doc.get("telFr")) + _list(doc.get("telNl"))))
     emails = _list(doc.get("emailFr")) + _list(doc.get("emailNl"))
     websites = _list(doc.get("websiteOfficialFr")) + _list(doc.get("websiteOfficialNl"))

@@ -28,12 +28,14 @@ def import_command(
 ) -> None:
     """Import FILE in FORMAT into the directory. Exit code 1 when rows were rejected."""
     from directory.importing.candidate_sources import CANDIDATE_FORMATS, import_candidates
+    from directory.importing.report import ImportReport
     from directory.importing.run import run_import
     from importers import REGISTRY
 
     if format_name not in REGISTRY and format_name not in CANDIDATE_FORMATS:
         known = sorted([*REGISTRY, *CANDIDATE_FORMATS])
         raise click.BadParameter(f"unknown format; choose from {', '.join(known)}", param_hint="FORMAT")
+    report: ImportReport
     if format_name in CANDIDATE_FORMATS:  # KBO/BCE and leads: candidates for coordinators, never fiches
         report = import_candidates(format_name, path, source=source, dry_run=dry_run)
     elif format_name == "social-brussels":  # its licence note comes from the configuration

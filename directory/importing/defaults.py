@@ -27,7 +27,7 @@ def import_default_dataset(data_dir: Path) -> str:
     for importer, name, source in DEFAULT_FILES:
         report = run_import(importer(), data_dir / name, source=source)
         lines.append(report.summary())
-    for importer, name, source in DEFAULT_CANDIDATES:
+    for leads, name, source in DEFAULT_CANDIDATES:
         path = data_dir / name
-        lines.append(load_candidates(importer().parse(path), source, path).summary())
+        lines.append(load_candidates(leads().parse(path), source, path).summary())
     return "\n".join(lines)

@@ -47,7 +47,7 @@ def fetch(folder: Path, limit: int | None = None, transport: httpx.BaseTransport
             index_path.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
             time.sleep(delay)
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        items = index.get("organisations", index.get("results", [])) if isinstance(index, dict) else index
+        items = (index.get("organisations", index.get("results", [])) if isinstance(index, dict) else index) or []
         for item in items:
             key = str(item.get("id")) if isinstance(item, dict) else ""
             if not key:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 from directory.models.geography import Bassin, Commune
 from directory.models.services import Service, _enum
@@ -26,7 +26,7 @@ class CandidateStatus(enum.StrEnum):
     DISMISSED = "dismissed"
 
 
-class Candidate(db.Model):
+class Candidate(Model):
     """One service as a source describes it, waiting for a coordinator of its bassin."""
 
     __table_args__ = (UniqueConstraint("source", "source_id"),)

@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy import Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 
 
-class UnmetSearch(db.Model):
+class UnmetSearch(Model):
     """One (day, language, query, filters) with no true match, and how often it was searched that day."""
 
     __table_args__ = (UniqueConstraint("day", "lang", "query", "filters", name="uq_unmet_search"),)

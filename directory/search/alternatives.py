@@ -50,12 +50,12 @@ def _communes_and_bassins(places: dict[str, list[str]]) -> tuple[set[str], set[s
 
     communes, bassins = set(places.get("commune", [])), set(places.get("bassin", []))
     for code in [*places.get("quartier", []), *places.get("section", [])]:
-        if (row := db.session.get(Quartier, code)) is not None:
-            communes.update([row.commune_nis] if row.commune_nis else [])
-            bassins.update([row.bassin_code] if row.bassin_code else [])
+        if (quartier := db.session.get(Quartier, code)) is not None:
+            communes.update([quartier.commune_nis] if quartier.commune_nis else [])
+            bassins.update([quartier.bassin_code] if quartier.bassin_code else [])
     for nis in communes:
-        if (row := db.session.get(Commune, nis)) is not None and row.bassin_code:
-            bassins.add(row.bassin_code)
+        if (commune := db.session.get(Commune, nis)) is not None and commune.bassin_code:
+            bassins.add(commune.bassin_code)
     return communes, bassins
 
 

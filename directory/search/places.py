@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from directory.extensions import db
 from directory.labels import code_label
 from directory.search.understanding import Understood
@@ -12,9 +14,14 @@ def place_origin(understood: Understood) -> tuple[float, float] | None:
     one (a bassin is too big for a centre)."""
     from directory.models import Commune, Quartier
 
-    for kind, model in (("quartier", Quartier), ("section", Quartier), ("commune", Commune)):
+    models: tuple[tuple[str, type[Quartier] | type[Commune]], ...] = (
+        ("quartier", Quartier),
+        ("section", Quartier),
+        ("commune", Commune),
+    )
+    for kind, model in models:
         for code in understood.values(kind):
-            row = db.session.get(model, code)
+            row = cast(Quartier | Commune | None, db.session.get(model, code))
             if row is not None and row.lat is not None and row.lon is not None:
                 return row.lat, row.lon
     return None

@@ -86,9 +86,10 @@ def record(day: date, lang: str, query: str, filters: str, alternatives: int) ->
         & (UnmetSearch.query == query)
         & (UnmetSearch.filters == filters)
     )
-    changed = db.session.execute(
+    result = db.session.execute(
         update(UnmetSearch).where(where).values(count=UnmetSearch.count + 1, alternatives=alternatives)
-    ).rowcount
+    )
+    changed = getattr(result, "rowcount", 0)
     if not changed:
         db.session.add(
             UnmetSearch(day=day, lang=lang, query=query, filters=filters, alternatives=alternatives, count=1)

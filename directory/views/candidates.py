@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
 from directory import fields
@@ -41,7 +41,7 @@ def _candidate_or_404(candidate_id: int) -> Candidate:
     return candidate
 
 
-def _queue_query(bassin: str, status: str, source: str = "") -> select:
+def _queue_query(bassin: str, status: str, source: str = "") -> Select[tuple[Candidate]]:
     query = select(Candidate).where(Candidate.status == status)
     if bassin == NO_BASSIN:
         query = query.where(Candidate.bassin_code.is_(None))

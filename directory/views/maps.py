@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
@@ -52,19 +53,19 @@ def map_view() -> str | Response | tuple[str, int]:
     lang = get_locale()
     address = request.args.get("address", "").strip()
     locate_error = suggestion = None
-    args = request.args
+    args: MultiDict[str, str] = request.args
     if address and not request.args.get("near"):
         try:
             found = locate(address)
             db.session.commit()  # the geocoder cache
-            args = query_args(drop=("page", "address"), near=f"{found.lat:.5f},{found.lng:.5f}")
-            if not args.get("radius", [""])[0]:  # "Whole region" in the form: a place still wants a circle
-                args["radius"] = ["1000"]
-            return redirect(url_for("maps.map_view", **args))
+            target = query_args(drop=("page", "address"), near=f"{found.lat:.5f},{found.lng:.5f}")
+            if not target.get("radius", [""])[0]:  # "Whole region" in the form: a place still wants a circle
+                target["radius"] = ["1000"]
+            return redirect(url_for("maps.map_view", **target))
         except LocateError as exc:
             db.session.rollback()
             locate_error = exc.message
-            args = args.copy()
+            args = request.args.copy()
             args.poplist("radius")  # a distance without a place: the search goes on in the whole region
             suggestion = exc.suggestion
     try:
