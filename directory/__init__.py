@@ -40,6 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.search.cli import search as search_group
     from directory.views import (
         api,
+        api_data,
+        api_docs,
+        api_export,
+        api_hsds,
         auth,
         campaigns,
         candidates,
@@ -82,6 +86,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp):
         app.register_blueprint(blueprint)
     for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp):  # the open-data API (docs/api.md)
         app.register_blueprint(blueprint)
     templating.init_app(app)
 

@@ -120,8 +120,14 @@ def _location(location: Location) -> dict:
     )
 
 
-def _organization(org: Organization) -> dict:
-    oid = uid("organization", org.source, org.source_id or org.id)
+def organization_uuid(org: Organization) -> str:
+    """The UUID of an organisation, derived from its source and source_id."""
+    return uid("organization", org.source, org.source_id or org.id)
+
+
+def organization_to_hsds(org: Organization) -> dict:
+    """One HSDS organization object (without its services)."""
+    oid = organization_uuid(org)
     identifier: dict[str, Any] = {"id": uid(oid, "BE-BCE_KBO"), "organization_id": oid}
     identifier["identifier_scheme"] = "BE-BCE_KBO"
     identifier |= {"identifier_type": "BCE/KBO enterprise number", "identifier": org.bce_number}
@@ -170,7 +176,7 @@ def _attributes(sid: str, service: Service) -> list[dict]:
 
 def service_to_hsds(service: Service) -> dict:
     """One compiled HSDS service object."""
-    sid, org = service_uuid(service), _organization(service.organization)
+    sid, org = service_uuid(service), organization_to_hsds(service.organization)
     locations = [_location(location) for location in service.locations]
     document = _text(service, fields.BY_NAME["documents"])
     ours = {"source": service.source, "licence": service.source_licence}

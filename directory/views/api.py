@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from directory.extensions import csrf
+from directory.api.http import protect
 from directory.i18n import LANGUAGES, get_locale
 from directory.search.alternatives import missing_message
 from directory.search.client import MeiliError
@@ -15,7 +15,7 @@ from directory.search.query import InvalidSearch, parse_search_args, run_search
 from directory.search.unmet import record_after_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
+protect(bp)  # rate limit, CORS, JSON errors (directory/api/http.py)
 
 
 def _error(status: int, field: str | None, message: str) -> tuple[Response, int]:

@@ -43,7 +43,15 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 @pytest.mark.parametrize(
     "path",
-    ["/", "/search?q=pharmacie", "/search?cost=free&sector=nothing_here", "/services/{id}", "/about-data", "/nope"],
+    [
+        "/",
+        "/search?q=pharmacie",
+        "/search?cost=free&sector=nothing_here",
+        "/services/{id}",
+        "/about-data",
+        "/api",
+        "/nope",
+    ],
 )
 def test_pages_pass_axe(page, live_server: str, fiche_id: int, lang: str, path: str) -> None:
     page.goto(f"{live_server}/{lang}{path.format(id=fiche_id)}")

@@ -1,0 +1,104 @@
+"""What every API blueprint shares: JSON errors with a translated message, a per-client rate limit (429 in
+JSON), CORS for reads, and conditional answers (ETag, Last-Modified, 304)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from directory.extensions import csrf, db
+from directory.security import rate_limit
+
+MAX_PER_PAGE = 100
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Retry-After",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def error(status: int, message: str, field: str | None = None, headers: dict | None = None) -> Response:
+    """`{"error": {status, field, message}}` with the HTTP status."""
+    response = jsonify({"error": {"status": status, "field": field, "message": message}})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def messages() -> dict[int, str]:
+    """The translated message of each HTTP error an API client may meet."""
+    return {
+        400: _("Invalid request."),
+        404: _("Not found."),
+        405: _("This method is not allowed here: the API only reads."),
+        429: _("Too many requests: wait a minute and try again."),
+    }
+
+
+def http_error(exc: HTTPException) -> Response:
+    """Any HTTP error of an API route as JSON; 429 says when to retry."""
+    status = exc.code or 500
+    headers = {"Retry-After": str(current_app.config["RATE_LIMIT_API"][1])} if status == 429 else None
+    return error(status, messages().get(status, _("Unexpected error. Please try again later.")), headers=headers)
+
+
+def page_args() -> tuple[int, int]:
+    """`page` and `per_page` from the query string (400 in JSON when not whole numbers in range)."""
+    try:
+        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
+    except ValueError:
+        abort(400)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        abort(400)
+    return page, per_page
+
+
+def last_modified(*values: datetime | None) -> datetime | None:
+    """The latest of `values` (naive datetimes are UTC)."""
+    known = [v if v.tzinfo else v.replace(tzinfo=UTC) for v in values if v is not None]
+    return max(known) if known else None
+
+
+def data_changed_at(*models: Any) -> datetime | None:
+    """The last change of any row of `models` (their `updated_at`)."""
+    return last_modified(*(db.session.scalar(select(func.max(model.updated_at))) for model in models))
+
+
+def conditional(payload: Any, changed: datetime | None = None) -> Response:
+    """A JSON answer with an ETag (and Last-Modified when known); 304 when the client already has it."""
+    response = jsonify(payload)
+    if changed is not None:
+        response.last_modified = changed
+    response.add_etag()
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response.make_conditional(request)
+
+
+def protect(bp: Blueprint) -> None:
+    """Register the rate limit, CORS, OPTIONS answers and JSON errors on an API blueprint."""
+    csrf.exempt(bp)
+
+    @bp.before_request
+    def limit() -> Response | None:
+        if request.method == "OPTIONS":
+            return Response(status=204, headers=CORS_HEADERS)
+        rate_limit("api", current_app.config["RATE_LIMIT_API"])
+        db.session.commit()  # the hit counts even if the view fails
+        return None
+
+    @bp.after_request
+    def cors(response: Response) -> Response:
+        response.headers.update({k: v for k, v in CORS_HEADERS.items() if k != "Access-Control-Max-Age"})
+        return response
+
+    bp.register_error_handler(HTTPException, http_error)
+    for code in messages():  # the application's own handlers of these codes (HTML pages) would win otherwise
+        bp.register_error_handler(code, http_error)

@@ -1,0 +1,299 @@
+"""The OpenAPI 3.1 document of /api/v1, written once here: served at /api/v1/openapi.json, rendered as the human
+documentation page, and checked against every route and answer by tests/test_api_contract.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from directory.search.settings import FACETS
+
+HSDS_SCHEMA = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/{}.json"
+EXPORT_FORMATS = {
+    "csv": ("text/csv", "One row per fiche and place, FR and NL columns; formulas neutralised."),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The same rows as a workbook."),
+    "geojson": ("application/geo+json", "A FeatureCollection: one point per place of each fiche."),
+    "hsds.json": ("application/json", "A JSON array of compiled HSDS 3.0 services."),
+    "hsds.zip": ("application/zip", "The HSDS 3.0 tabular form: one CSV per table, zipped."),
+}
+
+
+def _obj(required: list[str], **props: Any) -> dict:
+    return {"type": "object", "required": required, "properties": props}
+
+
+S, N, INT, B = {"type": "string"}, {"type": ["number", "null"]}, {"type": "integer"}, {"type": "boolean"}
+OPT_S, OPT_I = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
+REF = {
+    name: {"$ref": f"#/components/schemas/{name}"}
+    for name in (
+        "Error",
+        "Term",
+        "AreaRef",
+        "Location",
+        "Organization",
+        "Service",
+        "Area",
+        "Hit",
+        "Facet",
+        "HsdsService",
+        "HsdsOrganization",
+        "HsdsPage",
+    )
+}
+
+
+def _page(item: dict) -> dict:
+    return _obj(
+        ["total", "page", "pages", "per_page", "items"],
+        total=INT,
+        page=INT,
+        pages=INT,
+        per_page=INT,
+        items={"type": "array", "items": item},
+    )
+
+
+def _bilingual(*names: str) -> dict:
+    return {f"{name}_{lang}": S for name in names for lang in ("fr", "nl")}
+
+
+SCHEMAS: dict[str, dict] = {
+    "Error": _obj(["error"], error=_obj(["status", "message"], status=INT, field=OPT_S, message=S)),
+    "Term": _obj(["code", "name_fr", "name_nl"], code=S, name_fr=S, name_nl=S),
+    "AreaRef": {
+        "type": ["object", "null"],
+        "required": ["code", "name_fr", "name_nl"],
+        "properties": {"code": S, "name_fr": S, "name_nl": S},
+    },
+    "Location": _obj(
+        ["id", "postcode", "lat", "lon", "wheelchair", "commune", "quartier", "bassin"],
+        id=INT,
+        **_bilingual("street", "accessibility_note"),
+        house_number=S,
+        postcode=S,
+        lat=N,
+        lon=N,
+        wheelchair={"enum": ["yes", "limited", "no", "unknown"]},
+        commune=REF["AreaRef"],
+        quartier=REF["AreaRef"],
+        bassin=REF["AreaRef"],
+        area_to_review=B,
+        services={"type": "array", "items": INT},
+    ),
+    "Organization": _obj(
+        ["id", "name_fr", "name_nl"],
+        id=INT,
+        **_bilingual("name", "description"),
+        bce_number=OPT_S,
+        website=S,
+        email=S,
+        source=S,
+        updated_at=S,
+        services={"type": "array", "items": _obj(["id"], id=INT, name_fr=S, name_nl=S)},
+    ),
+    "Service": _obj(
+        ["id", "url_fr", "url_nl", "name_fr", "name_nl", "status", "organization", "sectors", "locations"],
+        id=INT,
+        url_fr=S,
+        url_nl=S,
+        **_bilingual("name", "description", "hours_note", "cost_details", "access_details", "documents"),
+        status={"enum": ["active", "temporarily_closed"]},
+        closed_from=OPT_S,
+        closed_until=OPT_S,
+        email=S,
+        website=S,
+        opening_hours={**OPT_S, "description": "OpenStreetMap opening_hours syntax; null = unknown"},
+        cost=S,
+        access=S,
+        availability=S,
+        availability_delay_days=OPT_I,
+        availability_updated_at=OPT_S,
+        languages={"type": "array", "items": S},
+        organization=REF["Organization"],
+        sectors={"type": "array", "items": REF["Term"]},
+        publics={"type": "array", "items": REF["Term"]},
+        phones={"type": "array", "items": _obj(["number"], number=S, kind=S)},
+        locations={"type": "array", "items": REF["Location"]},
+        verified_at=OPT_S,
+        source=S,
+        source_licence=S,
+        updated_at=S,
+    ),
+    "Area": _obj(
+        ["code", "name_fr", "name_nl"],
+        code=S,
+        name_fr=S,
+        name_nl=S,
+        bassin_code=OPT_S,
+        commune_nis=OPT_S,
+        confidence=S,
+        source=S,
+        geometry={"type": ["object", "null"], "description": "GeoJSON geometry (WGS 84)"},
+    ),
+    "Hit": {"type": "object", "required": ["service_id"], "properties": {"service_id": INT}},
+    "Facet": _obj(["value", "label", "count", "selected"], value=S, label=S, count=INT, selected=B),
+    "HsdsService": {
+        "type": "object",
+        "required": ["id", "name", "status"],
+        "description": "A compiled HSDS 3.0 service: " + HSDS_SCHEMA.format("service"),
+    },
+    "HsdsOrganization": {
+        "type": "object",
+        "required": ["id", "name", "description"],
+        "description": "A compiled HSDS 3.0 organization: " + HSDS_SCHEMA.format("organization"),
+    },
+    "HsdsPage": _obj(
+        ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"],
+        total_items=INT,
+        total_pages=INT,
+        page_number=INT,
+        size=INT,
+        first_page=B,
+        last_page=B,
+        empty=B,
+        contents={"type": "array", "items": {"type": "object"}},
+    ),
+}
+
+
+def _param(name: str, description: str, schema: dict | None = None, where: str = "query") -> dict:
+    return {"name": name, "in": where, "required": where == "path", "description": description, "schema": schema or S}
+
+
+PAGE_PARAMS = [
+    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _param("per_page", "Items per page (1–100).", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+SEARCH_PARAMS = [
+    _param("q", "Search text (at most 200 characters)."),
+    _param("lang", "fr or nl: language of labels and of the text search.", {"enum": ["fr", "nl"]}),
+    _param("near", "latitude,longitude: sort by distance."),
+    _param("radius", "Metres around `near` (1–50000).", {"type": "integer"}),
+    *[_param(name, f"Filter on {name} codes (comma-separated or repeated: OR).") for name in FACETS],
+]
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "304": {"description": "Not modified (the client's ETag or date is current)."},
+    "400": _json(REF["Error"], "Invalid parameter; `message` is translated (Accept-Language, `lang`)."),
+    "404": _json(REF["Error"], "Not found."),
+    "429": _json(REF["Error"], "Too many requests from this client; see Retry-After."),
+    "503": _json(REF["Error"], "Search or database temporarily unavailable; see Retry-After."),
+}
+
+
+def _get(
+    summary: str,
+    ok: dict,
+    params: list | None = None,
+    tag: str = "directory",
+    errors=("400", "404", "429"),
+) -> dict:
+    responses = {"200": ok, **{code: ERRORS[code] for code in ("304", *errors)}}
+    return {"get": {"summary": summary, "tags": [tag], "parameters": params or [], "responses": responses}}
+
+
+ID = _param("id", "Numeric id.", {"type": "integer"}, "path")
+UUID = _param("id", "The HSDS UUID.", {"type": "string", "format": "uuid"}, "path")
+LEVEL = _param("level", "communes, quartiers or bassins.", {"enum": ["communes", "quartiers", "bassins"]}, "path")
+SEARCH_OK = _json(
+    _obj(
+        ["total", "page", "pages", "hits", "facets"],
+        total=INT,
+        page=INT,
+        pages=INT,
+        partial=B,
+        degraded=B,
+        hits={"type": "array", "items": REF["Hit"]},
+        facets={"type": "object", "additionalProperties": {"type": "array", "items": REF["Facet"]}},
+    )
+)
+
+
+def document() -> dict:
+    """The whole OpenAPI 3.1 document (server-relative paths)."""
+    area_filters = [_param(n, f"Only places in this {n}.") for n in ("commune", "quartier", "bassin")]
+    paths = {
+        "/api/v1/services": _get(
+            "Search services (the results page's parameters).",
+            SEARCH_OK,
+            SEARCH_PARAMS + PAGE_PARAMS,
+            errors=("400", "429", "503"),
+        ),
+        "/api/v1/services/{id}": _get("One service with everything its fiche shows.", _json(REF["Service"]), [ID]),
+        "/api/v1/organizations": _get(
+            "Organisations with a published service.", _json(_page(REF["Organization"])), PAGE_PARAMS
+        ),
+        "/api/v1/organizations/{id}": _get("One organisation and its services.", _json(REF["Organization"]), [ID]),
+        "/api/v1/locations": _get(
+            "Places of published services.", _json(_page(REF["Location"])), PAGE_PARAMS + area_filters
+        ),
+        "/api/v1/locations/{id}": _get("One place and the ids of its services.", _json(REF["Location"]), [ID]),
+        "/api/v1/sectors": _get(
+            "Sectors (service types).",
+            _json(_obj(["items"], items={"type": "array", "items": REF["Term"]})),
+            tag="vocabularies",
+        ),
+        "/api/v1/publics": _get(
+            "Publics (target groups).",
+            _json(_obj(["items"], items={"type": "array", "items": REF["Term"]})),
+            tag="vocabularies",
+        ),
+        "/api/v1/areas/{level}": _get(
+            "Communes, quartiers or bassins.",
+            _json(_obj(["items"], items={"type": "array", "items": REF["Area"]})),
+            [LEVEL, _param("geometry", "1: add each boundary.", {"enum": ["0", "1", "true", "false"]})],
+            tag="vocabularies",
+        ),
+        "/api/v1/areas/{level}/{code}": _get(
+            "One area with its boundary.",
+            _json(REF["Area"]),
+            [LEVEL, _param("code", "NIS code, quartier or bassin code.", where="path")],
+            tag="vocabularies",
+        ),
+        "/api/v1/hsds/": _get(
+            "About this HSDS API.",
+            _json(_obj(["version"], version=S, profile=S, openapi_url=S)),
+            tag="hsds",
+            errors=("429",),
+        ),
+        "/api/v1/hsds/services": _get("HSDS services (compiled).", _json(REF["HsdsPage"]), PAGE_PARAMS, "hsds"),
+        "/api/v1/hsds/services/{id}": _get("One HSDS service.", _json(REF["HsdsService"]), [UUID], "hsds"),
+        "/api/v1/hsds/organizations": _get(
+            "HSDS organizations with their services.", _json(REF["HsdsPage"]), PAGE_PARAMS, "hsds"
+        ),
+        "/api/v1/hsds/organizations/{id}": _get(
+            "One HSDS organization.", _json(REF["HsdsOrganization"]), [UUID], "hsds"
+        ),
+        "/api/v1/export/services.{format}": _get(
+            "Every service the search finds, as a file (streamed).",
+            {
+                "description": "The file, in the results page's order; Content-Disposition: attachment.",
+                "content": {mime: {"schema": {"description": what}} for mime, what in EXPORT_FORMATS.values()},
+            },
+            [
+                _param("format", "csv, xlsx, geojson, hsds.json or hsds.zip.", {"enum": list(EXPORT_FORMATS)}, "path"),
+                *SEARCH_PARAMS,
+            ],
+            tag="exports",
+            errors=("400", "429", "503"),
+        ),
+        "/api/v1/openapi.json": _get("This document.", _json({"type": "object"}), tag="meta", errors=("429",)),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Qui fait quoi / Wie doet wat — API",
+            "version": "1.0.0",
+            "description": "Read-only open data of the social and health services of the Brussels-Capital Region, "
+            "in French and Dutch. Anonymous; CORS open; rate-limited per client address. Texts come in both "
+            "languages (`*_fr`, `*_nl`); each service names its source and licence.",
+            "license": {"name": "Per service: see `source_licence`"},
+        },
+        "paths": paths,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,104 @@
+"""Downloads of a search: the results page's parameters give the same fiches in every format; formulas are
+neutralised; HSDS downloads are valid HSDS; the results page and the map link to them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from directory.api.exports import neutral
+from directory.extensions import db
+from directory.search.sync import wait_until_indexed
+from tests.factories import ANDERLECHT, make_service
+from tests.hsds_schema import errors, tabular_errors
+
+EXPORT = "/api/v1/export/services."
+
+
+@pytest.fixture
+def fiches(app: Flask) -> dict[str, int]:
+    """Two pharmacies (one named like a formula) and a maison médicale, indexed."""
+    with app.app_context():
+        formula = make_service('=HYPERLINK("http://evil.example")', ("pharmacy",), description_fr="@SUM(A1)")
+        other = make_service("Pharmacie du Midi", ("pharmacy",), at=ANDERLECHT)
+        make_service("Maison médicale Helmet", ("medical_house",))
+        db.session.commit()
+        wait_until_indexed()
+        return {"formula": formula.id, "other": other.id}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+32 2", "'+32 2"), ("-2", "'-2"), ("@A1", "'@A1"), ("Pharmacie", "Pharmacie"), (3, 3)],
+)
+def test_cells_that_would_run_as_formulas_are_neutralised(value: Any, expected: Any) -> None:
+    assert neutral(value) == expected
+
+
+def _csv(client: FlaskClient, query: str) -> list[dict]:
+    response = client.get(f"{EXPORT}csv?{query}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+
+
+def test_csv_has_the_searchs_fiches_with_formulas_neutralised(client: FlaskClient, fiches: dict) -> None:
+    rows = _csv(client, "sector=pharmacy&lang=fr")
+    assert sorted(int(r["service_id"]) for r in rows) == sorted(fiches.values())
+    evil = next(r for r in rows if int(r["service_id"]) == fiches["formula"])
+    assert evil["name_fr"] == '\'=HYPERLINK("http://evil.example")' and evil["description_fr"] == "'@SUM(A1)"
+    assert evil["phones"] == "'+3222220000" and evil["commune"] == "21015"
+    assert len(_csv(client, "q=helmet")) == 1
+    assert len(_csv(client, "")) == 3
+
+
+def test_xlsx_holds_the_same_rows_as_text(client: FlaskClient, fiches: dict, tmp_path: Path) -> None:
+    response = client.get(f"{EXPORT}xlsx?sector=pharmacy")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(table) == 3 and table[0][0] == "service_id"
+    names = {row[2] for row in table[1:]}
+    assert names == {'\'=HYPERLINK("http://evil.example")', "Pharmacie du Midi"}
+
+
+def test_geojson_has_one_point_per_place(client: FlaskClient, fiches: dict) -> None:
+    response = client.get(f"{EXPORT}geojson?sector=pharmacy")
+    assert response.mimetype == "application/geo+json"
+    collection = json.loads(response.data)
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 2
+    midi = next(f for f in collection["features"] if f["properties"]["service_id"] == fiches["other"])
+    assert midi["geometry"] == {"type": "Point", "coordinates": [ANDERLECHT[1], ANDERLECHT[0]]}
+
+
+def test_hsds_downloads_are_valid_hsds(client: FlaskClient, fiches: dict, tmp_path: Path) -> None:
+    services = json.loads(client.get(f"{EXPORT}hsds.json?sector=pharmacy").data)
+    assert len(services) == 2 and [errors("service", s) for s in services] == [[], []]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{EXPORT}hsds.zip?sector=pharmacy").data))
+    archive.extractall(tmp_path / "tables")
+    assert tabular_errors(tmp_path / "tables") == []
+    with (tmp_path / "tables" / "services.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 2
+
+
+def test_an_invalid_search_is_a_translated_json_400(client: FlaskClient) -> None:
+    answer = client.get(f"{EXPORT}csv?cost=nope", headers={"Accept-Language": "nl"})
+    assert answer.status_code == 400 and answer.json["error"]["field"] == "cost"
+    assert "Onbekende waarde" in answer.json["error"]["message"]
+
+
+@pytest.mark.parametrize("page", ["/fr/search?sector=pharmacy&page=1", "/nl/map?sector=pharmacy"])
+def test_the_results_page_and_the_map_link_to_the_download(client: FlaskClient, fiches: dict, page: str) -> None:
+    html = client.get(page).get_data(as_text=True)
+    for fmt in ("csv", "xlsx", "geojson", "hsds.json", "hsds.zip"):
+        assert f'href="{EXPORT}{fmt}?' in html
+    assert "services.csv?sector=pharmacy&amp;lang=" in html or "services.csv?lang=" in html
