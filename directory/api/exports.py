@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from directory.api.objects import plain
 from directory.extensions import db
-from directory.models import Service
+from directory.models import Location, Service
 from directory.models.services import whole_service
 from directory.operations.hsds import service_to_hsds
 from directory.presenters import fiche_url
@@ -80,7 +80,8 @@ def rows(fiches: Iterable[Service], lang: str) -> Iterator[list[Any]]:
         base |= {"sectors": " | ".join(s.code for s in service.sectors)}
         base |= {"publics": " | ".join(p.code for p in service.publics)}
         base |= {"phones": " | ".join(p.number for p in service.phones), "languages": " ".join(service.languages)}
-        for location in service.locations or [None]:
+        locations: list[Location | None] = [*service.locations] or [None]
+        for location in locations:
             row = dict(base)
             if location is not None:
                 row |= {name: plain(getattr(location, name)) for name in LOCATION_COLUMNS}

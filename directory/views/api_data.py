@@ -20,7 +20,7 @@ bp = Blueprint("api_data", __name__, url_prefix="/api/v1")
 protect(bp)
 
 AREAS = {"communes": (Commune, "nis"), "quartiers": (Quartier, "code"), "bassins": (Bassin, "code")}
-VOCABULARIES = {"sectors": Sector, "publics": Public}
+VOCABULARIES: dict[str, type[Sector] | type[Public]] = {"sectors": Sector, "publics": Public}
 
 
 def paginated(query: Any, build: Any, changed: Any) -> Response:

@@ -3,6 +3,7 @@ the results page (page and per_page aside: the whole list) and stream the file (
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from flask import Blueprint, request, stream_with_context, url_for
@@ -46,6 +47,7 @@ def services(fmt: str) -> Response:
         except InvalidSearch as exc:
             return error(400, exc.message, exc.field)
     fiches = exports.services(exports.service_ids(params))
+    body: Iterator[str] | Iterator[bytes]
     if fmt == "csv":
         body = stream_with_context(exports.csv_stream(fiches, lang))
     elif fmt == "geojson":
