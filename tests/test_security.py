@@ -90,7 +90,7 @@ SIGNED_IN = [
 ]
 PROTECTED = PER_FICHE + MODERATOR + ADMIN + SIGNED_IN
 # Open to anonymous visitors on purpose (each is tested where it lives).
-PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health"}
+PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health", "coordination"}
 PUBLIC_ENDPOINTS = {
     "root",
     "static",

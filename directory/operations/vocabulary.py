@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import CoordinationFunction, Public, Sector
+from directory.operations.validation import term_lookup
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # General equivalences beyond the sector names (Meilisearch does not split Dutch compounds).
@@ -50,6 +51,16 @@ def load_vocabularies() -> str:
     publics = len(db.session.scalars(select(Public.code)).all())
     functions = len(db.session.scalars(select(CoordinationFunction.code)).all())
     return f"vocabularies: {sectors} sectors, {publics} publics, {functions} functions ({changed} rows changed)"
+
+
+def terms_lookup(kind: str) -> dict[str, str]:
+    """For a "terms" field (`directory.fields`): every accepted spelling, lower-cased → its code. A function is
+    found by its code and all its names in both languages; a condition by its code."""
+    if kind == "function":
+        return term_lookup({f.code: tuple(f.names) for f in db.session.scalars(select(CoordinationFunction))})
+    from directory.labels import term_codes
+
+    return term_lookup({code: () for code in term_codes(kind)})
 
 
 def synonym_groups() -> list[list[str]]:

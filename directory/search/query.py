@@ -60,6 +60,7 @@ RETRIEVED = [
     "_geo",
     "area_to_review",
     "public",
+    "function",
 ]
 
 

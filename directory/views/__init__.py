@@ -15,7 +15,7 @@ from directory.i18n import LANGUAGES, get_locale, localized, other_language
 BLUEPRINT_MODULES = ("directory.views.public", "directory.views.api", "directory.views.errors")
 BLUEPRINT_MODULES += ("directory.views.maps", "directory.views.easy", "directory.views.printing")
 BLUEPRINT_MODULES += tuple(f"directory.views.{name}" for name in ("auth", "edit", "moderation", "reports"))
-BLUEPRINT_MODULES += ("directory.views.health",)
+BLUEPRINT_MODULES += ("directory.views.health", "directory.views.coordination")
 BLUEPRINT_MODULES += tuple(f"directory.views.{n}" for n in ("selfserve", "propose", "selfserve_review", "campaigns"))
 
 

@@ -21,6 +21,7 @@ bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
 
 FACET_TITLES = {
     "sector": _l("Sector"),
+    "function": _l("Coordination function"),
     "bassin": _l("Care area (bassin)"),
     "commune": _l("Commune"),
     "quartier": _l("Neighbourhood"),
