@@ -58,6 +58,7 @@ chromium:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check directory importers tests bench
 	$(BIN)/ruff format --check directory importers tests bench
+	$(BIN)/mypy directory importers
 
 bench: install
 	$(BIN)/python bench/search.py

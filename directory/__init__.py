@@ -27,9 +27,41 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documents in their natural order, and faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from directory import cli, i18n, models, observability, search, views  # noqa: F401  (models: the tables)
+    from directory import account_cli, cli, i18n, models, observability, schema, search, security, templating, web  # noqa: F401
+    from directory.backup import backup_command, restore_command
+    from directory.coverage_cli import data
+    from directory.doctor import doctor
     from directory.extensions import babel, csrf, db
+    from directory.geo.cli import geo
+    from directory.importing.cli import import_command
+    from directory.operations import mail
+    from directory.search import retry, sync
+    from directory.search.cli import meili
+    from directory.search.cli import search as search_group
+    from directory.views import (
+        api,
+        auth,
+        campaigns,
+        candidates,
+        coordination,
+        coverage,
+        easy,
+        edit,
+        errors,
+        health,
+        maps,
+        moderation,
+        printing,
+        propose,
+        public,
+        reports,
+        selfserve,
+        selfserve_review,
+        unmet,
+    )
 
+    # Logs with request ids, extensions, and the side effects that follow a commit
+    observability.init_app(app)
     db.init_app(app)
     babel.init_app(
         app,
@@ -37,8 +69,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
     )
     csrf.init_app(app)
-    observability.init_app(app)
-    search.init_app(app)
-    views.init_app(app)
-    cli.init_app(app)
+    security.init_app(app)  # before the routes: the id converter, the session interface
+    schema.init_app(app)  # Flask-Migrate: migrations, and the `flask db` commands
+    search.init_app(app)  # the Meilisearch client, app.extensions["meili"]
+    sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit
+    mail.init_app(app)  # session listener: queued mail delivered after commit
+    retry.init_app(app)  # a thread that pushes the outbox again after Meilisearch was down
+
+    # Pages: the /fr|/nl prefix and security headers, the blueprints, the template globals
+    web.init_app(app)
+    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp, coordination.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
+        app.register_blueprint(blueprint)
+    templating.init_app(app)
+
+    # `flask` commands
+    for command in (geo, cli.gazetteer, search_group, meili, import_command, cli.export_command):
+        app.cli.add_command(command)
+    for command in (cli.i18n, cli.setup, cli.serve, data, doctor, backup_command, restore_command):
+        app.cli.add_command(command)
+    for command in account_cli.COMMANDS:
+        app.cli.add_command(command)
     return app

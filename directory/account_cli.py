@@ -78,7 +78,7 @@ def mail_send() -> None:
 
     if not smtp_configured():
         raise click.ClickException("MAIL_SERVER is not set: messages stay in the outbox")
-    click.echo(f"{deliver(db.session)} messages sent")
+    click.echo(f"{deliver(db.session())} messages sent")
     db.session.commit()
 
 

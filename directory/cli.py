@@ -1,47 +1,22 @@
-"""`flask` command groups. Each package keeps its own group; this module only registers them."""
+"""`flask` commands of the application as a whole (gazetteer, export, i18n, setup, serve).
+
+Packages keep their own groups (db from Flask-Migrate, geo, search, meili, import, accounts); `create_app` registers
+them all."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from directory import schema
 from directory.config import REPO_ROOT
-
-
-def init_app(app: Flask) -> None:
-    """Register every command group on the app's CLI."""
-    from directory.account_cli import COMMANDS as accounts
-    from directory.backup import backup_command, restore_command
-    from directory.doctor import doctor
-    from directory.geo.cli import geo
-    from directory.importing.cli import import_command
-    from directory.search.cli import meili, search
-
-    schema.init_app(app)  # Flask-Migrate: the `flask db` group (upgrade, migrate, current, history...)
-    for command in (
-        geo,
-        gazetteer,
-        search,
-        meili,
-        import_command,
-        export_command,
-        i18n,
-        setup,
-        serve,
-        doctor,
-        backup_command,
-        restore_command,
-        *accounts,
-    ):
-        app.cli.add_command(command)
-
 
 # Messages marked for later translation: N_(msgid) for stored values; Invalid(msgid, ...) and
 # RowError(line, field, msgid) carry report messages translated when shown.
@@ -145,43 +120,43 @@ def setup(skip_data: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, envvar="PORT", show_default=True)
-@click.option("--debug", is_flag=True)
+@click.option("--workers", type=int, default=0, help="gunicorn processes (default: SERVE_WORKERS, or cores + 1).")
+@click.option("--threads", type=int, default=0, help="Threads per worker (default: SERVE_THREADS).")
+@click.option("--dev", "--debug", "dev", is_flag=True, help="Flask's reloading debug server instead of gunicorn.")
 @with_appcontext
-def serve(host: str, port: int, debug: bool) -> None:
-    """Start the managed Meilisearch (unless MEILI_URL is set), then the site, until Ctrl-C."""
-    from directory.search.client import MeiliError
-    from directory.search.server import MeiliProcess, install_binary
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Start the managed Meilisearch (unless MEILI_URL is set), then the site through gunicorn, until SIGTERM or
+    Ctrl-C; Meilisearch stops after the last worker."""
+    from directory.serving import start_managed_meili
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop Meilisearch on SIGTERM too, not only Ctrl-C
-    process = None
-    if app.config["MEILI_MANAGED"]:
-        binary = install_binary(Path(app.config["MEILI_BINARY"]))
-        data_dir = Path(app.config["MEILI_DATA_DIR"])
-        process = MeiliProcess(binary, data_dir, app.config["MEILI_PORT"], app.config["MEILI_MASTER_KEY"])
-        if not app.extensions["meili"].health():
-            process.start()
-            click.echo(f"Meilisearch {process.url} started")
-        else:
-            process = None
-            try:
-                app.extensions["meili"].request("GET", "/indexes", params={"limit": 1})
-            except MeiliError as exc:
-                raise click.ClickException(
-                    f"Another Meilisearch already listens on {app.config['MEILI_URL']} ({exc}). "
-                    "Stop it, or set DIRECTORY_MEILI_PORT to another port."
-                ) from exc
+    reloaded_child = os.environ.get("WERKZEUG_RUN_MAIN") == "true"  # the debug server's reloader runs us again
+    owner = os.getpid()  # gunicorn's workers are forks of this process and leave through this `finally` too
+    process = start_managed_meili(app, click.echo) if app.config["MEILI_MANAGED"] and not reloaded_child else None
     try:
+        from directory.extensions import db
         from directory.search.sync import ensure_index, sync_outbox
 
         ensure_index()
         sync_outbox()
+        db.session.remove()
         click.echo(f"Qui fait quoi / Wie doet wat: http://{host}:{port}/")
-        from werkzeug.serving import run_simple
+        if dev:
+            from werkzeug.serving import run_simple
 
-        from directory.serving import KeepAliveHandler
+            from directory.serving import KeepAliveHandler
 
-        run_simple(host, port, app, threaded=True, request_handler=KeepAliveHandler, use_debugger=debug)
+            app.debug = True
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `finally`: Meilisearch stops too
+            run_simple(
+                host, port, app, threaded=True, request_handler=KeepAliveHandler, use_debugger=True, use_reloader=True
+            )
+        else:
+            from directory.serving import ProductionServer, gunicorn_options
+
+            ProductionServer(app, gunicorn_options(app, host, port, workers, threads)).run()
     finally:
-        if process:
+        if process and os.getpid() == owner:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # gunicorn's handler would reap Meilisearch for us
             process.stop()
+            click.echo("Meilisearch stopped")

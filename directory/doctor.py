@@ -19,9 +19,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select
 
+from directory.config import KNOWN_SECRET_KEYS
 from directory.extensions import db
 
-KNOWN_SECRETS = {"", "dev", "dev-only-change-me", "change-me", "secret", "test-secret"}
+KNOWN_SECRETS = {"", "test-secret", *KNOWN_SECRET_KEYS}
 MIN_FREE_BYTES = 1 << 30
 
 
@@ -100,14 +101,14 @@ def check_database() -> Iterator[Finding]:
 
 
 def check_search() -> Iterator[Finding]:
-    from directory.search import get_client, index_name
+    from directory.search import index_name, live_index_exists, server_version
     from directory.search.client import MeiliError
     from directory.views.health import outbox_lag
 
-    client = get_client()
-    where = "managed by `flask serve`" if current_app.config["MEILI_MANAGED"] else client.url
+    url = current_app.config["MEILI_URL"]
+    where = "managed by `flask serve`" if current_app.config["MEILI_MANAGED"] else url
     try:
-        version = client.request("GET", "/version")["pkgVersion"]
+        version = server_version()
     except MeiliError as exc:
         level = _warn if exc.code == "unreachable" else _fail
         hint = "start it (`flask serve` does for the managed one)" if exc.code == "unreachable" else "check the key"
@@ -116,7 +117,7 @@ def check_search() -> Iterator[Finding]:
     yield _ok("search", f"Meilisearch {version} ({where})")
     if not version.startswith("1.21"):
         yield _warn("search", f"tested with Meilisearch 1.21, this server is {version}.")
-    if not client.index_exists(index_name()):
+    if not live_index_exists():
         yield _fail("search", f"index {index_name()} is missing: run `flask search reindex`.")
     lag = outbox_lag()
     if lag["pending"] and lag["oldest_seconds"] > current_app.config["OUTBOX_LAG_WARN_SECONDS"]:
@@ -125,8 +126,8 @@ def check_search() -> Iterator[Finding]:
             f"{lag['pending']} changes wait for the index since {lag['oldest_seconds']} s: "
             "is the app running (its retry thread pushes them)? Or run `flask search sync`.",
         )
-    if not current_app.config["MEILI_MANAGED"] and urlsplit(client.url).scheme == "http":
-        host = urlsplit(client.url).hostname or ""
+    if not current_app.config["MEILI_MANAGED"] and urlsplit(url).scheme == "http":
+        host = urlsplit(url).hostname or ""
         if host not in ("127.0.0.1", "localhost", "::1"):
             yield _warn(
                 "search",

@@ -61,6 +61,28 @@ ENUM_LABELS = {
         "temporarily_closed": _l("Temporarily closed"),
         "inactive": _l("Inactive"),
     },
+    "role": {"editor": _l("Editor"), "moderator": _l("Moderator"), "admin": _l("Administrator")},
+}
+
+# Titles of the search facets (search page, map page).
+FACET_TITLES = {
+    "sector": _l("Sector"),
+    "function": _l("Coordination function"),
+    "bassin": _l("Care area (bassin)"),
+    "commune": _l("Commune"),
+    "quartier": _l("Neighbourhood"),
+    "language": _l("Languages spoken"),
+    "public": _l("For whom"),
+    "cost": _l("Cost"),
+    "access": _l("Access"),
+    "wheelchair": _l("Wheelchair access"),
+    "availability": _l("Availability"),
+}
+SORT_LABELS = {
+    "relevance": _l("Relevance"),
+    "distance": _l("Distance"),
+    "name": _l("Name"),
+    "verified": _l("Recently verified"),
 }
 
 _CACHE_SECONDS = 60.0
@@ -88,9 +110,13 @@ def _names(table: str) -> dict[str, tuple[str, str]]:
     hit = _cache.get(table)
     if hit and now - hit[0] < _CACHE_SECONDS:
         return hit[1]
+    models: dict[
+        str, type[Sector] | type[Public] | type[Bassin] | type[Commune] | type[Quartier] | type[CoordinationFunction]
+    ]
     models = {"sector": Sector, "public": Public, "bassin": Bassin, "commune": Commune, "quartier": Quartier}
-    model = (models | {"function": CoordinationFunction})[table]
-    key = model.nis if model is Commune else model.code
+    models["function"] = CoordinationFunction
+    model = models[table]
+    key = getattr(model, "nis" if model is Commune else "code")
     rows = db.session.execute(select(key, model.name_fr, model.name_nl)).all()
     names = {str(code): (fr, nl) for code, fr, nl in rows}
     _cache[table] = (now, names)

@@ -1,6 +1,6 @@
 """Display helpers shared by pages, maps and print: open-now badges, dates, phones, fiche links, JSON-LD.
 
-Registered as Jinja globals by `init_app`. Code → label mappings live in `directory.labels`.
+Registered as Jinja globals by `directory.templating`. Code → label mappings live in `directory.labels`.
 """
 
 from __future__ import annotations
@@ -10,19 +10,21 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, url_for
+from flask import url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from directory.i18n import get_locale, localized
-from directory.labels import code_label, enum_label, language_name
 from directory.operations.hours import BRUSSELS, is_open, next_change, week_schedule
-from directory.operations.phones import format_phone, normalize_phone, tel_uri
+from directory.operations.phones import normalize_phone, tel_uri
+
+MAX_SHEET = 5  # services on one referral sheet (views/printing.py refuses more; templates say so)
 
 # Names of the sources loaded by default (directory/importing/defaults.py); other sources show their own name.
 SOURCE_NAMES = {
     "osm": "OpenStreetMap",
     "eurostat-hospitals": "Eurostat GISCO / SPF Santé publique – FOD Volksgezondheid",
+    "kbo": "BCE/KBO",
 }
 
 
@@ -101,6 +103,37 @@ def verified_label(timestamp: int | datetime | None) -> str:
         return _("Never checked by a person")
     moment = as_datetime(timestamp)
     return _("Checked on %(date)s", date=format_date(moment, "long"))
+
+
+def facts_label(item: Any) -> str:
+    """How old the facts of a fiche (or a search document) are, in words, with what dates them."""
+    from directory.operations.freshness import facts_basis
+
+    basis, moment = facts_basis(item)
+    if basis == "checked":
+        return _("Checked on %(date)s", date=format_date(moment, "long"))
+    if basis == "source":
+        return _("Facts as the source gave them on %(date)s", date=format_date(moment, "long"))
+    if basis == "edited":
+        return _("Entered on %(date)s, never checked since", date=format_date(moment, "long"))
+    return _("The source gives no date for these facts")
+
+
+def newer_conflict(service: Any) -> Any:
+    """See `directory.operations.freshness.newer_conflict`."""
+    from directory.operations.freshness import newer_conflict as find
+
+    return find(service)
+
+
+def stale_label(item: Any) -> str:
+    """The "to check" badge of a fiche whose facts are older than FRESHNESS_STALE_AFTER_DAYS."""
+    from directory.operations.freshness import facts_basis
+
+    basis, moment = facts_basis(item)
+    if basis == "source" and moment is not None:
+        return _("Facts from %(year)s: to check", year=moment.year)
+    return _("Not checked for over a year")
 
 
 def closure_label(closed_from: date | None, closed_until: date | None) -> str:
@@ -189,25 +222,18 @@ def service_jsonld(service: Any) -> dict:
     return data
 
 
-def init_app(app: Flask) -> None:
-    """Expose the helpers to templates."""
-    app.jinja_env.globals.update(
-        open_state=open_state,
-        this_week=this_week,
-        week_summary=week_summary,
-        verified_label=verified_label,
-        as_datetime=as_datetime,
-        closure_label=closure_label,
-        today=today,
-        format_bce=format_bce,
-        source_label=source_label,
-        phone_href=phone_href,
-        fiche_url=fiche_url,
-        service_jsonld=service_jsonld,
-        enum_label=enum_label,
-        code_label=code_label,
-        language_name=language_name,
-        format_phone=format_phone,
-        tel_uri=tel_uri,
-        format_date=format_date,
-    )
+def understood_chips(params: Any) -> list[dict[str, str]]:
+    """One chip per understood term of a search: "Sector: CPAS (OCMW)", with the `not=` value that dismisses it."""
+    from directory.labels import FACET_TITLES
+    from directory.search.places import value_label
+
+    chips = []
+    for term in params.understood.terms:
+        parts = []
+        for kind, codes in term.kinds():
+            names = (
+                term.text if kind == "section" else ", ".join(value_label(kind, code, params.lang) for code in codes)
+            )
+            parts.append(f"{FACET_TITLES['quartier' if kind == 'section' else kind]}: {names}")
+        chips.append({"label": f"{' · '.join(parts)} ({term.text})", "key": term.key})
+    return chips

@@ -9,9 +9,18 @@ from flask import Flask
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The first revision: the schema as `db.create_all()` made it before migrations. A database that has its tables but
-# no alembic_version table is stamped at this revision, then upgraded.
+# no alembic_version table is stamped at this revision, then upgraded (or at head when it already matches the
+# models, as a database made by `db.create_all()` today does).
 INITIAL_REVISION = "0001"
 LEGACY_MARKER_TABLE = "service"
+# Tables that the application builds at run time, outside the models (the SQL search fallback's full-text table and
+# SQLite's FTS5 shadow tables): migrations neither create nor drop them, and comparisons leave them out.
+UNMANAGED_TABLE_PREFIXES = ("search_text",)
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's filter for autogenerate and comparisons: every name but the unmanaged tables."""
+    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +29,7 @@ def init_app(app: Flask) -> None:
 
     from directory.extensions import db
 
-    Migrate(app, db, directory=str(MIGRATIONS))
+    Migrate(app, db, directory=str(MIGRATIONS), include_name=include_name)
 
 
 def upgrade_database() -> str:
@@ -32,9 +41,10 @@ def upgrade_database() -> str:
     said = []
     before = current_revision()
     if before is None and sa.inspect(db.engine).has_table(LEGACY_MARKER_TABLE):
-        flask_migrate.stamp(directory=str(MIGRATIONS), revision=INITIAL_REVISION)
-        said.append(f"existing schema stamped at revision {INITIAL_REVISION}")
-        before = INITIAL_REVISION
+        before = "head" if matches_models() else INITIAL_REVISION
+        flask_migrate.stamp(directory=str(MIGRATIONS), revision=before)
+        before = current_revision()
+        said.append(f"existing schema stamped at revision {before}")
     flask_migrate.upgrade(directory=str(MIGRATIONS))
     after = current_revision()
     said.append(f"schema at revision {after}" if before == after else f"schema upgraded {before or 'empty'} → {after}")
@@ -49,3 +59,15 @@ def current_revision() -> str | None:
 
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def matches_models() -> bool:
+    """Whether the database's schema is the models' (Alembic's autogenerate comparison finds no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from directory.extensions import db
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
+        return not compare_metadata(context, db.metadata)

@@ -14,26 +14,54 @@ from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, func, select
+from werkzeug.routing import IntegerConverter
 
 from directory.extensions import db
 from directory.models import Service
 from directory.models.accounts import RateLimitHit, User
 from directory.models.base import utcnow
-from directory.operations.accounts import can_edit
+from directory.operations.accounts import can_edit, revoke_sessions
 
 F = TypeVar("F", bound=Callable[..., Any])
+SQL_INTEGER_MAX = 2**63 - 1  # the largest id a database column holds (PostgreSQL BIGINT, SQLite INTEGER)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in routes: a number too large for a database id does not match the route (404, not a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", SQL_INTEGER_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions whose cookie is `Secure` when the request came over HTTPS (SESSION_COOKIE_SECURE None)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = app.config["SESSION_COOKIE_SECURE"]
+        if configured is None:
+            return has_request_context() and request.is_secure
+        return bool(configured)
+
+
+def init_app(app: Flask) -> None:
+    """Install the id converter (before any route is added) and the session interface."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.session_interface = SessionInterface()
 
 
 def current_user() -> User | None:
-    """The signed-in, active user of this request (cached on `g`)."""
+    """The signed-in, active user of this request (cached on `g`). A session from before the user's last sign-out
+    or role change (another `session_version`) counts as signed out."""
     if "current_user" not in g:
         user = None
         user_id = session.get("user_id")
         if user_id is not None:
             user = db.session.get(User, user_id)
-            if user is not None and not user.active:
+            if user is not None and (not user.active or session.get("session_version", 0) != user.session_version):
                 user = None
         g.current_user = user
     return g.current_user  # type: ignore[no-any-return]
@@ -43,11 +71,16 @@ def login_user(user: User) -> None:
     """Start a fresh session for `user` (a new session cookie: no fixation)."""
     session.clear()
     session["user_id"] = user.id
+    session["session_version"] = user.session_version
     session.permanent = True
     g.current_user = user
 
 
 def logout_user() -> None:
+    """End this session, and every other session of the same user (copied cookies included): the caller commits."""
+    user = current_user()
+    if user is not None:
+        revoke_sessions(user)
     session.clear()
     g.current_user = None
 
@@ -115,15 +148,32 @@ def _key(scope: str, subject: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | None = None) -> None:
-    """Count this request for (scope, subject — by default the client address); beyond `limit` = (count, seconds)
-    abort with 429. Only a hash of the subject is stored. The hit joins the request's transaction (the view commits)."""
+def over_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | None = None) -> bool:
+    """Count this request for (scope, subject — by default the client address) unless `limit` = (count, seconds)
+    is already reached, and say whether it was. Only a hash of the subject is stored; the hit joins the request's
+    transaction (the view commits)."""
     count, seconds = int(limit[0]), int(limit[1])
     key = _key(scope, subject if subject is not None else (request.remote_addr or ""))
     since = utcnow() - timedelta(seconds=seconds)
     db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
     used = db.session.scalar(select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key)) or 0
     if used >= count:
+        return True
+    db.session.add(RateLimitHit(key=key))
+    return False
+
+
+def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | None = None) -> None:
+    """`over_limit`, answering 429 when the limit is reached. Use it only for limits whose subject is the client
+    itself (its address, its own account): a limit on someone else's account would let anyone lock them out."""
+    if over_limit(scope, limit, subject):
         db.session.commit()  # keep the clean-up; nothing else happened in this request
         abort(429)
-    db.session.add(RateLimitHit(key=key))
+
+
+def count_public_request(scope: str, email: str | None = None) -> None:
+    """Rate limits of the public forms: per client address and, when given, per e-mail address."""
+    limit = current_app.config["RATE_LIMIT_CLAIM"]
+    rate_limit(scope, limit)
+    if email:
+        rate_limit(scope + "_email", limit, email.strip().lower())

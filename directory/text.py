@@ -1,15 +1,14 @@
-"""Text keys shared by the layers: accent-free, punctuation-free forms of names and streets for matching."""
+"""Text keys shared by the layers: accent-free, punctuation-free forms of names and streets for matching.
+
+`normalize` lives with the parsers (`importers.places`), which may not import the application."""
 
 from __future__ import annotations
 
-import unicodedata
 from urllib.parse import urlsplit
 
+from importers.places import normalize
 
-def normalize(text: str) -> str:
-    """Lower case, without accents and punctuation: "Pharmacie Saint-Josse" → "pharmacie saint josse"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+__all__ = ["host", "normalize"]
 
 
 def host(url: str) -> str:

@@ -9,10 +9,11 @@ from importers.base import Importer
 from importers.hospitals import HospitalsImporter
 from importers.hsds import HsdsImporter
 from importers.osm import OsmImporter
+from importers.social_brussels import SocialBrusselsImporter
 from importers.template import TemplateImporter
 
 REGISTRY: dict[str, type[Importer]] = {
-    cls.name: cls for cls in (TemplateImporter, HsdsImporter, OsmImporter, HospitalsImporter)
+    cls.name: cls for cls in (TemplateImporter, HsdsImporter, OsmImporter, HospitalsImporter, SocialBrusselsImporter)
 }
 
 

@@ -6,6 +6,7 @@ tags, de-duplicates and upserts what they yield.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class ServiceRecord:
     lon: float | None = None
     bce_number: str = ""
     licence: str = ""
+    source_date: str = ""  # the date the source gives for these facts ("2020-02-01", "2026"), never the import date
 
 
 @dataclass
@@ -71,7 +73,7 @@ class RowError:
     line: int
     field: str
     reason: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)  # (the attribute `field` hides the function here)
     level: str = "error"
 
 

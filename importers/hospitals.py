@@ -38,6 +38,20 @@ def split_languages(name: str) -> tuple[str, str]:
     return name, name
 
 
+# The SPF Santé publique list of care institutions behind the Eurostat file: reference date 1 February 2020
+# (published 16 April 2020). Rows without their own date carry it: these facts are from 2020, not from the import.
+REFERENCE_DATE = "2020-02-01"
+
+
+def iso_date(text: str) -> str:
+    """The file's dd/mm/yy (or dd/mm/yyyy) dates as ISO: "01/02/20" → "2020-02-01"; "" when unreadable."""
+    found = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$", text.strip())
+    if not found:
+        return ""
+    day, month, year = found.groups()
+    return f"{int(year) + 2000 if len(year) == 2 else int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 class HospitalsImporter(Importer):
     """The hospitals CSV: one row per site, with address, beds, emergency service and phone."""
 
@@ -84,4 +98,5 @@ class HospitalsImporter(Importer):
                     lat=lat,
                     lon=lon,
                     licence=LICENCE,
+                    source_date=iso_date(row.get("ref_date") or "") or REFERENCE_DATE,
                 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import socketserver
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -32,8 +33,12 @@ def make_user(email: str, role: Role = Role.EDITOR, organizations: tuple[Organiz
 
 def sign_in(client: FlaskClient, user_id: int) -> FlaskClient:
     """Open a session for the user without the e-mail round trip (the round trip is tested in test_auth)."""
+    with client.application.app_context():
+        version = db.session.get(User, user_id).session_version  # type: ignore[union-attr]
+        db.session.remove()
     with client.session_transaction() as session:
         session["user_id"] = user_id
+        session["session_version"] = version
     return client
 
 
@@ -111,3 +116,26 @@ def csrf_token(page: bytes) -> str:
 def page_text(response: TestResponse) -> str:
     """A response's HTML with entities decoded (Jinja escapes apostrophes), for asserting on visible text."""
     return html.unescape(response.data.decode())
+
+
+class SMTPRecorder(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: records each message's data."""
+
+    received: list[bytes] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    data += chunk
+                self.received.append(data)
+                self.wfile.write(b"250 ok\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")

@@ -30,6 +30,16 @@ def meili_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeiliProc
     process.stop()
 
 
+@pytest.fixture
+def own_meili(tmp_path: Path) -> Iterator[MeiliProcess]:
+    """A Meilisearch process of this test only, to stop, kill or restart (tests of faults and of several
+    processes)."""
+    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
+    process = MeiliProcess(binary, tmp_path / "own-meili", free_port(), MEILI_KEY).start()
+    yield process
+    process.stop()
+
+
 def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
     return {
         "TESTING": True,
@@ -39,6 +49,7 @@ def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
         "MEILI_MASTER_KEY": MEILI_KEY,
         "MEILI_INDEX_PREFIX": prefix,
         "WTF_CSRF_ENABLED": False,
+        "SIGN_IN_IN_BACKGROUND": False,  # links readable as soon as the request returns (on in test_hardening)
         "GEOCODER": "none",
         "TILE_URL": "",
         "SEARCH_RETRY_SECONDS": 0,  # tests drive directory.search.retry themselves

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from directory.extensions import db
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User
 from directory.models.base import utcnow
-from tests.account_helpers import links, mails_to, make_user, sign_in
+from directory.operations import mail
+from tests.account_helpers import SMTPRecorder, links, mails_to, make_user, sign_in
 from tests.factories import make_service
 
 
@@ -162,31 +163,8 @@ def test_outbox_page_shows_mails_in_testing_only(app, client, make_app):
     assert production.test_client().get("/fr/dev/outbox").status_code == 404
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: records each message's data."""
-
-    received: list[bytes] = []
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 test\r\n")
-        while line := self.rfile.readline():
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                self.wfile.write(b"354 go\r\n")
-                data = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    data += chunk
-                self.received.append(data)
-                self.wfile.write(b"250 ok\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(app, make_app):
-    server = socketserver.TCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server = socketserver.TCPServer(("127.0.0.1", 0), SMTPRecorder)
     port = server.server_address[1]
     smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
     with smtp_app.app_context():
@@ -194,10 +172,11 @@ def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(ap
         db.session.commit()
     server.server_close()  # down: the message stays queued
     smtp_app.test_client().post("/fr/account/sign-in", data={"email": "ana@example.org"})
+    assert mail.worker.wait()
     with smtp_app.app_context():
         queued = db.session.scalars(select(MailMessage)).one()
         assert queued.sent_at is None and queued.error
-    server = socketserver.TCPServer(("127.0.0.1", port), _SMTPHandler)
+    server = socketserver.TCPServer(("127.0.0.1", port), SMTPRecorder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -206,6 +185,6 @@ def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(ap
         server.shutdown()
         server.server_close()
     assert result.exit_code == 0 and "1 messages sent" in result.output
-    assert b"To: ana@example.org" in _SMTPHandler.received[-1]
+    assert b"To: ana@example.org" in SMTPRecorder.received[-1]
     with smtp_app.app_context():
         assert db.session.scalars(select(MailMessage)).one().sent_at is not None

@@ -136,12 +136,14 @@ def test_default_dataset(app: Flask, rerun: bool) -> None:
         summary = import_default_dataset(Path(app.config["SHARED_DATA_DIR"]))
         if rerun:
             summary = import_default_dataset(Path(app.config["SHARED_DATA_DIR"]))
-            assert "osm: 0 created, 0 updated, 916 unchanged" in summary
+            assert "osm: 0 created, 0 updated, 913 unchanged" in summary
             assert "eurostat-hospitals: 0 created, 0 updated, 37 unchanged" in summary
+            assert "leads-2026 candidates: 0 new, 0 updated, 69 unchanged" in summary
         else:
-            assert "osm: 916 created" in summary
+            assert "osm: 913 created" in summary
             assert "eurostat-hospitals: 22 created, 0 updated, 0 unchanged, 15 merged, 5 to review" in summary
-        assert count("osm") == 916 and count("eurostat-hospitals") == 22  # 15 sites were already in OpenStreetMap
+            assert "leads-2026 candidates: 69 new" in summary  # leads to check, never fiches
+        assert count("osm") == 913 and count("eurostat-hospitals") == 22  # 15 sites were already in OpenStreetMap
 
 
 def test_imported_services_reach_the_search_index(app: Flask, client) -> None:

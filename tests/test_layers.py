@@ -115,3 +115,28 @@ def test_the_cycle_check_sees_a_cycle():
 
 def test_the_runner_is_in_the_graph():
     assert "importers.base" in import_graph()["directory.importing.run"]
+
+
+def test_views_do_not_import_each_other():
+    graph = import_graph()
+    views = sorted((m, t) for m, targets in graph.items() if m.startswith("directory.views.") for t in targets)
+    assert [(m, t) for m, t in views if t.startswith("directory.views")] == []
+
+
+def _imported_names(path: Path) -> set[tuple[str, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {(n.module or "", a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+
+
+def test_only_the_search_package_talks_to_meilisearch():
+    """The client is used by `directory/search/` alone; the rest asks it for results."""
+    talking = {
+        ("directory.search", "get_client"),
+        ("directory.search.client", "MeiliClient"),
+    }
+    users = sorted(
+        name
+        for name, path in _modules().items()
+        if not name.startswith("directory.search") and _imported_names(path) & talking
+    )
+    assert users == []

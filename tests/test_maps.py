@@ -119,7 +119,7 @@ def test_easy_path_follows_the_language(client: FlaskClient) -> None:
     assert client.get("/nl/facile/").location.endswith("/nl/eenvoudig/")
     page = client.get("/fr/facile/eat").get_data(as_text=True)
     assert 'href="/nl/eenvoudig/eat"' in page  # the language switch keeps the screen
-    assert page.count('<option value="21') == 19
+    assert page.count('class="easy-commune" href="/fr/facile/eat/list?commune=21') == 19  # one tap each
     assert client.get("/fr/facile/unknown-need").status_code == 404
 
 

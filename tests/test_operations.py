@@ -111,14 +111,16 @@ def test_doctor_reports_search_down_and_lagging_outbox(
     assert "WARN  search: Meilisearch" in output and "answers from SQL" in output
 
 
-def test_migrations_ignore_the_search_fallback_table(app: Flask) -> None:
+def test_migrations_ignore_the_search_fallback_table(make_app: Callable[..., Flask], tmp_path) -> None:
     """`flask db migrate` must not propose to drop the SQL full-text table, which is not a model."""
     from directory import schema
     from directory.search import textindex
 
-    with app.app_context():
+    fresh = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    with fresh.app_context():
         schema.upgrade_database()
-        with db.engine.connect() as connection:
+        with db.engine.begin() as connection:
+            textindex.ensure(connection)
             assert textindex.exists(connection)
-    result = app.test_cli_runner().invoke(args=["db", "check"])
+    result = fresh.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output

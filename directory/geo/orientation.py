@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect
 
 from directory.extensions import db
 from directory.models import MapFeature, TransitStop
@@ -110,7 +110,10 @@ generation = 0
 
 
 def load_orientation(data_dir: Path) -> str:
-    """Replace the orientation layers with those of `data_dir`; return a one-line summary."""
+    """Replace the orientation layers with those of `data_dir`; return a one-line summary. A database whose schema
+    predates the layers (before `flask db upgrade`) is left alone."""
+    if not inspect(db.session.connection()).has_table(MapFeature.__tablename__):
+        return "orientation: skipped (the database has no map_feature table yet: upgrade its schema)"
     rows = _rows(data_dir)
     stops = _stops(data_dir)
     db.session.execute(delete(MapFeature))

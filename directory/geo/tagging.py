@@ -54,7 +54,10 @@ def invalidate_cache() -> None:
     _cache.clear()
 
 
-def _layer(model: type, key: str) -> _Layer:
+Area = type[Bassin] | type[Commune] | type[Quartier]
+
+
+def _layer(model: Area, key: str) -> _Layer:
     rows = db.session.execute(select(getattr(model, key), model.geometry).where(model.geometry.is_not(None))).all()
     geometries = [shape(json.loads(geometry)) for _, geometry in rows]
     return _Layer([code for code, _ in rows], geometries, STRtree(geometries))
@@ -110,11 +113,11 @@ def areas(lat: float | None, lon: float | None, postcode: str | None) -> dict:
     return result
 
 
-def _point_areas(point: Point) -> dict:
+def _point_areas(point: Point) -> dict[str, str | bool | None]:
     index = _index()
     if not _in_region(index, point):
         return {"area_to_review": True, "area_note": N_("The position is outside the Brussels-Capital Region.")}
-    found = {
+    found: dict[str, str | bool | None] = {
         "commune_nis": index.communes.find(point),
         "quartier_code": index.quartiers.find(point),
         "bassin_code": index.bassins.find(point),
@@ -147,7 +150,12 @@ def _postcode_areas(postcode: str) -> dict:
 
 def boundaries_geojson(level: str) -> dict:
     """Boundaries of one level ("bassin", "commune" or "quartier") as a FeatureCollection with FR/NL names."""
-    model, key = {"bassin": (Bassin, "code"), "commune": (Commune, "nis"), "quartier": (Quartier, "code")}[level]
+    levels: dict[str, tuple[Area, str]] = {
+        "bassin": (Bassin, "code"),
+        "commune": (Commune, "nis"),
+        "quartier": (Quartier, "code"),
+    }
+    model, key = levels[level]
     rows = db.session.execute(
         select(getattr(model, key), model.name_fr, model.name_nl, model.geometry).where(model.geometry.is_not(None))
     ).all()

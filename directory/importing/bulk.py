@@ -8,8 +8,9 @@ flush listener, so they are queued for the search index here (`sync.enqueue`), i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from directory.extensions import db
 from directory.geo.tagging import areas
@@ -33,7 +34,7 @@ class NewService:
     phones: list[str] = field(default_factory=list)
 
 
-def _returning_ids(model: type, rows: list[dict]) -> list[int]:
+def _returning_ids(model: type[Organization] | type[Service] | type[Location], rows: list[dict]) -> list[int]:
     statement = insert(model).returning(model.id, sort_by_parameter_order=True)
     return [row[0] for row in db.session.execute(statement, rows)]
 
@@ -75,7 +76,7 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
             for item in items
         ],
     )
-    links = [
+    links: list[tuple[Table, list[dict[str, Any]]]] = [
         (
             service_at_location,
             [{"service_id": s, "location_id": loc} for s, loc in zip(service_ids, location_ids, strict=True)],
@@ -89,7 +90,7 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
             [{"service_id": s, "public_code": c} for s, i in zip(service_ids, items, strict=True) for c in i.publics],
         ),
         (
-            Phone.__table__,
+            cast(Table, Phone.__table__),
             [
                 {"service_id": s, "number": n, "kind": "voice", "label_fr": "", "label_nl": ""}
                 for s, i in zip(service_ids, items, strict=True)
@@ -100,5 +101,5 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
     for table, rows in links:
         if rows:
             db.session.execute(insert(table), rows)
-    enqueue(db.session(), service_ids)
+    enqueue(db.session(), service_ids, new=True)
     return service_ids

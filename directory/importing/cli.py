@@ -27,12 +27,23 @@ def import_command(
     format_name: str, path: Path, source: str | None, dry_run: bool, report_path: Path | None, lang: str
 ) -> None:
     """Import FILE in FORMAT into the directory. Exit code 1 when rows were rejected."""
+    from directory.importing.candidate_sources import CANDIDATE_FORMATS, import_candidates
+    from directory.importing.report import ImportReport
     from directory.importing.run import run_import
     from importers import REGISTRY
 
-    if format_name not in REGISTRY:
-        raise click.BadParameter(f"unknown format; choose from {', '.join(sorted(REGISTRY))}", param_hint="FORMAT")
-    report = run_import(REGISTRY[format_name](), path, source=source, dry_run=dry_run, progress=True)
+    if format_name not in REGISTRY and format_name not in CANDIDATE_FORMATS:
+        known = sorted([*REGISTRY, *CANDIDATE_FORMATS])
+        raise click.BadParameter(f"unknown format; choose from {', '.join(known)}", param_hint="FORMAT")
+    report: ImportReport
+    if format_name in CANDIDATE_FORMATS:  # KBO/BCE and leads: candidates for coordinators, never fiches
+        report = import_candidates(format_name, path, source=source, dry_run=dry_run)
+    elif format_name == "social-brussels":  # its licence note comes from the configuration
+        from directory.importing.social_brussels import social_brussels_importer
+
+        report = run_import(social_brussels_importer(), path, source=source, dry_run=dry_run, progress=True)
+    else:
+        report = run_import(REGISTRY[format_name](), path, source=source, dry_run=dry_run, progress=True)
     for issue in report.issues:
         click.echo(f"  line {issue.line} [{issue.level}] {issue.field}: {issue.message(lang)}")
     report_path = report_path or path.with_name(path.name.rstrip("/") + ".report.csv")

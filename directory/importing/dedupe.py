@@ -9,7 +9,6 @@ the pair is queued for a moderator (`MergeCandidate`) and the record gets its ow
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from directory.extensions import db
 from directory.models import Location, Phone, Service
 from directory.models.services import service_at_location
 from directory.text import host, normalize
+from importers.places import metres
 
 MERGE_AT = 90
 REVIEW_AT = 70
@@ -42,12 +42,6 @@ class _Known:
     lon: float
     phones: frozenset[str]
     host: str
-
-
-def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance, exact enough at city scale."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return 6_371_000 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 class DuplicateFinder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ class Issue:
     level: str
     field: str
     reason: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)  # (the attribute `field` hides the function here)
 
     def message(self, lang: str) -> str:
         with force_locale(lang):

@@ -20,6 +20,7 @@ from directory.importing.report import ImportReport
 from directory.importing.upsert import Batch, Target
 from directory.importing.validation import clean_record
 from directory.operations.geocoding import build_provider
+from directory.search.sync import batched
 from importers.base import Importer, RowError, ServiceRecord
 
 
@@ -89,5 +90,6 @@ def run_import(
         from tqdm import tqdm
 
         records = tqdm(records, unit=" rows", desc=run.report.source, mininterval=1.0)
-    run.feed(records, batch_size)
+    with batched():  # the index follows in pushes of thousands of services, not one per commit
+        run.feed(records, batch_size)
     return run.report

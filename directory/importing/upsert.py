@@ -78,7 +78,7 @@ class Batch:
     target: Target
     vocab: Vocabulary
     records: list[ServiceRecord]
-    services: dict[str, Service] = field(init=False)
+    services: dict[str | None, Service] = field(init=False)
     organizations: dict[str, Organization] = field(init=False)
     aliases: dict[str, Service] = field(init=False)
     new: list[NewService] = field(default_factory=list)
@@ -100,7 +100,7 @@ class Batch:
         self.services = {s.source_id: s for s in db.session.scalars(query)}
         keys = {_org_key(r) for r in self.records}
         orgs = select(Organization).where(Organization.source == source, Organization.source_id.in_(keys))
-        self.organizations = {o.source_id: o for o in db.session.scalars(orgs)}
+        self.organizations = {o.source_id: o for o in db.session.scalars(orgs) if o.source_id}
         merged = select(ServiceSource).where(ServiceSource.source == source, ServiceSource.source_id.in_(ids))
         self.aliases = {a.source_id: db.session.get_one(Service, a.service_id) for a in db.session.scalars(merged)}
 

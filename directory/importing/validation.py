@@ -11,6 +11,7 @@ from typing import Any
 from directory import fields
 from directory.extensions import db
 from directory.geo.tagging import point_in_region
+from directory.importing.dates import parse_source_date
 from directory.importing.locating import Geocoding
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
@@ -150,7 +151,7 @@ def clean_record(
         found = geocoding.locate(record, report)
         if found is not None:
             lat, lon, precision = found.lat, found.lon, found.precision
-    service = _cleaned(row, "service") | {"opening_hours": hours}
+    service = _cleaned(row, "service") | {"opening_hours": hours, "source_date": parse_source_date(r.source_date)}
     service |= {"hours_note_fr": hours_note_fr, "hours_note_nl": hours_note_nl}
     location = _cleaned(row, "location") | {"lat": lat, "lon": lon, "geocode_precision": precision}
     return CleanRecord(

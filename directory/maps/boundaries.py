@@ -6,6 +6,8 @@ simplified to about 10 m with coordinates rounded to 5 decimals (≈1 m), which 
 
 from __future__ import annotations
 
+from typing import Any
+
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -39,10 +41,11 @@ def area_shapes(level: str) -> list[tuple[str, dict, BaseGeometry]]:
     return _shapes[level]
 
 
-def _rounded(coords: object) -> object:
+def _rounded(coords: Any) -> Any:
+    """GeoJSON coordinates (nested lists of [lng, lat]) rounded to 5 decimals (about a metre)."""
     if isinstance(coords, (tuple, list)) and coords and isinstance(coords[0], float | int):
         return [round(coords[0], 5), round(coords[1], 5)]
-    return [_rounded(c) for c in coords]  # type: ignore[union-attr]
+    return [_rounded(c) for c in coords]
 
 
 def feature_collection(level: str, lang: str) -> dict:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import folium
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, Figure, JavascriptLink
 from flask import current_app
 from flask_babel import gettext as _
 from folium.plugins import MarkerCluster
@@ -139,7 +140,7 @@ def render(
     """Render `fmap` with local assets into template parts (folium's own head, which sets a viewport that
     blocks zooming and full-page styles, is not used)."""
     localize(fmap)
-    root = fmap.get_root()
+    root = cast(Figure, fmap.get_root())  # a map's root is its Figure
     root.render()
     links = list(root.header._children.values())
     return MapDocument(

@@ -1,5 +1,9 @@
 """ "Near an address": a Brussels postcode, a commune name, an address from the local gazetteer, else the
-configured geocoder (cached in the database). The caller commits (the geocoder cache is a table)."""
+configured geocoder (cached in the database). The caller commits (the geocoder cache is a table).
+
+Fails fast: the geocoder is asked with a short timeout, never waited for, and not at all for a while after it
+failed (directory/operations/geocoding.py). A failure says what to type instead, and names the postcode or the
+commune found in what the person typed (`LocateError.suggestion`), so that one click searches there."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from directory.extensions import db
 from directory.geo.tagging import point_in_region
 from directory.models import Commune, PostalCode
 from directory.operations import gazetteer
-from directory.operations.geocoding import GeocoderUnavailable, build_provider, geocode
+from directory.operations.geocoding import GeocoderBusy, GeocoderUnavailable, build_provider, geocode
 
 ADDRESS = re.compile(r"^(?P<street>.+?)\s+(?P<number>\d+[A-Za-z]?)\s*,?\s*(?P<postcode>1\d{3})\b")
 
@@ -25,11 +29,25 @@ class Located:
 
 
 class LocateError(ValueError):
-    """The place could not be found; `message` is translated and safe to show."""
+    """The place could not be found; `message` is translated and safe to show; `suggestion` is a postcode or a
+    commune taken from the typed text that would work, or None."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, suggestion: str | None = None):
         super().__init__(message)
-        self.message = message
+        self.message, self.suggestion = message, suggestion
+
+
+def suggestion_in(text: str) -> str | None:
+    """A Brussels postcode or a commune name found in `text` ("Rue Haute 300, 1000" → "1000")."""
+    for code in re.findall(r"\b1\d{3}\b", text):
+        if db.session.get(PostalCode, code) is not None:
+            return code
+    words = f" {' '.join(text.lower().replace('-', ' ').split())} "
+    for commune in db.session.scalars(select(Commune)):
+        for name in (commune.name_fr, commune.name_nl):
+            if f" {name.lower().replace('-', ' ')} " in words:
+                return name
+    return None
 
 
 def locate(text: str) -> Located:
@@ -57,15 +75,20 @@ def locate(text: str) -> Located:
 
 
 def _geocode(text: str) -> Located:
-    provider = build_provider()
+    provider = build_provider(interactive=True)
+    hint = suggestion_in(text)
     if provider is None:
-        raise LocateError(_("Address search is not available here: type a postcode or a commune."))
+        raise LocateError(_("Address search is not available here: type a postcode or a commune."), hint)
     try:
         found = geocode(f"{text}, Bruxelles, Belgique".lower(), provider)
+    except GeocoderBusy:
+        raise LocateError(
+            _("Address search is busy: try again in a moment, or type a postcode or a commune."), hint
+        ) from None
     except GeocoderUnavailable:
-        raise LocateError(_("Address search is not available right now: type a postcode or a commune.")) from None
+        raise LocateError(_("Address search is not available right now: type a postcode or a commune."), hint) from None
     if found is None:
-        raise LocateError(_("We did not find this address. Check it, or type a postcode."))
+        raise LocateError(_("We did not find this address. Check it, or type a postcode."), hint)
     if not point_in_region(found.lat, found.lon):
         raise LocateError(_("This address is not in the Brussels-Capital Region."))
     return Located(found.lat, found.lon)

@@ -58,6 +58,20 @@ def need_of(sectors: list[str] | None) -> str:
     return ""
 
 
+# Sectors that answer a need besides their own (audited for the easy-read mode, docs/easy-read.md): someone to talk
+# to is listening, social and psychological help — never leisure (neighbourhood houses have no need of their own).
+ALSO_ANSWERS = {
+    "talk": ("mental_health",),
+    "mental_health": ("listening_line",),
+    "money": ("social_work_centre",),
+    "papers": ("social_work_centre", "cpas"),
+    "family": ("domestic_violence",),
+    "elderly": ("home_care",),
+}
+
+
 def sectors_for(need: str) -> list[str]:
-    """The sector codes that answer `need` (empty for an unknown need)."""
-    return sorted(code for code, value in sector_needs().items() if value == need)
+    """The sector codes that answer `need`: those whose pictogram is the need, and ALSO_ANSWERS (empty for an
+    unknown need)."""
+    own = {code for code, value in sector_needs().items() if value == need}
+    return sorted(own | set(ALSO_ANSWERS.get(need, ())) if own else own)

@@ -103,9 +103,9 @@ def area_map_svg(
     else:
         bounds = area.bounds
         if markers:  # services of the area tagged from a postcode may lie just outside its polygon
-            xs = [bounds[0], bounds[2], *(m.lng for m in markers)]
-            ys = [bounds[1], bounds[3], *(m.lat for m in markers)]
-            bounds = (min(xs), min(ys), max(xs), max(ys))
+            lngs = [bounds[0], bounds[2], *(m.lng for m in markers)]
+            lats = [bounds[1], bounds[3], *(m.lat for m in markers)]
+            bounds = (min(lngs), min(lats), max(lngs), max(lats))
     projection = Projection(bounds, width)
     height = projection.height
     printed_mm = min(paper.width_mm, paper.max_height_mm * width / height)

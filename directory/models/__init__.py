@@ -3,6 +3,7 @@
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Membership, Role, User  # noqa: F401
 from directory.models.bilingual import TextStamp  # noqa: F401
 from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.functions import CoordinationFunction
 from directory.models.geocoding import Address, GeocodeCache
@@ -22,6 +23,7 @@ from directory.models.services import (
     Service,
     ServiceStatus,
 )
+from directory.models.unmet import UnmetSearch
 from directory.models.vocabulary import Public, Sector
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "Address",
     "Availability",
     "Bassin",
+    "Candidate",
+    "CandidateStatus",
     "Commune",
     "CoordinationFunction",
     "Cost",
@@ -48,4 +52,5 @@ __all__ = [
     "ServiceSource",
     "ServiceStatus",
     "TransitStop",
+    "UnmetSearch",
 ]

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 from directory.models.services import Organization
 
@@ -25,7 +25,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(db.Model):
+class User(Model):
     """An account, identified by its e-mail address (no password)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +39,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Raised at sign-out, role change and deactivation: sessions carrying an older number are no longer valid.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
@@ -63,7 +65,7 @@ class User(db.Model):
         return self.name or "@" + self.email.rpartition("@")[2]
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user may edit the fiches of this organisation."""
 
     __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
@@ -78,7 +80,7 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class TrustedOrganization(db.Model):
+class TrustedOrganization(Model):
     """An organisation whose editors publish directly, without the moderation queue."""
 
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True)
@@ -88,7 +90,7 @@ class TrustedOrganization(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class LoginToken(db.Model):
+class LoginToken(Model):
     """A single-use sign-in or invitation link; only the SHA-256 of the secret is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +104,7 @@ class LoginToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who did what and when: sign-ins, publications, reviews, invitations, role changes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +118,7 @@ class AuditLog(db.Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
 
 
-class RateLimitHit(db.Model):
+class RateLimitHit(Model):
     """One counted request for a rate limit; `key` is a hash of the scope and the client address."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,8 +126,9 @@ class RateLimitHit(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class MailMessage(db.Model):
-    """Every e-mail we send. Without MAIL_SERVER it stays here (the development and test outbox)."""
+class MailMessage(Model):
+    """Every e-mail we send. Without MAIL_SERVER it stays here (the development and test outbox). Once sent, the
+    body is emptied (it may hold a sign-in, invitation or verification link); recipient, subject and dates stay."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254))

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 
 
-class TextStamp(db.Model):
+class TextStamp(Model):
     """One language of one bilingual field of a fiche (`field` is the stem: "description", "street"...)."""
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)

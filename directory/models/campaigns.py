@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.services import Service
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """One sending: the selection it was made from, its reminder rhythm and when silence goes to the coordinator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Campaign(db.Model):
     )
 
 
-class CampaignItem(db.Model):
+class CampaignItem(Model):
     """One fiche of a campaign: to whom it went, and what came back."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

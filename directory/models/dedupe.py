@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 
 
-class ServiceSource(db.Model):
+class ServiceSource(Model):
     """Another source's record that was merged into a service; re-imports find the service through it."""
 
     __table_args__ = (UniqueConstraint("source", "source_id"),)
@@ -24,7 +24,7 @@ class ServiceSource(db.Model):
     merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class MergeCandidate(db.Model):
+class MergeCandidate(Model):
     """Two fiches that may describe the same service, below the automatic-merge threshold."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

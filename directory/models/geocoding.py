@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 
 
-class GeocodeCache(db.Model):
+class GeocodeCache(Model):
     """One normalised query and what the provider answered (lat/lon NULL for "not found")."""
 
     query: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -22,7 +22,7 @@ class GeocodeCache(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Address(db.Model):
+class Address(Model):
     """One official address of the BeST register (FPS BOSA, CC BY 4.0): the first, local geocoder."""
 
     id: Mapped[int] = mapped_column(primary_key=True)  # BeST address_id

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 
 
-class Bassin(db.Model):
+class Bassin(Model):
     """A bassin d'aide et de soins / zorgzone (Nord, Nord-Est, Centre-Ouest, Sud, Sud-Est)."""
 
     code: Mapped[str] = mapped_column(String(20), primary_key=True)  # "nord", "nord-est", ...
@@ -19,7 +19,7 @@ class Bassin(db.Model):
     geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON geometry
 
 
-class Commune(db.Model):
+class Commune(Model):
     """One of the 19 communes; `bassin_code` is empty when the commune is split (Brussels-City)."""
 
     nis: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -33,7 +33,7 @@ class Commune(db.Model):
     bassin: Mapped[Bassin | None] = relationship()
 
 
-class Quartier(db.Model):
+class Quartier(Model):
     """A Monitoring des Quartiers neighbourhood (IBSA, 145), with its main commune and bassin."""
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -50,7 +50,7 @@ class Quartier(db.Model):
     bassin: Mapped[Bassin | None] = relationship()
 
 
-class PostalCode(db.Model):
+class PostalCode(Model):
     """A Brussels postal code and the commune(s) using it; `shared` when several communes use it."""
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)

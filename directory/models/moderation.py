@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.services import Service
@@ -29,7 +29,7 @@ class ChangeStatus(enum.StrEnum):
     SUPERSEDED = "superseded"  # replaced by a newer proposal of the same author
 
 
-class ChangeRequest(db.Model):
+class ChangeRequest(Model):
     """Proposed values for a fiche, waiting for a moderator (a draft until reviewed)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +49,7 @@ class ChangeRequest(db.Model):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A published state of a fiche: who, when, why, and the full snapshot (diffs compare snapshots)."""
 
     __table_args__ = (UniqueConstraint("service_id", "number"),)
@@ -74,7 +74,7 @@ class ReportStatus(enum.StrEnum):
     DISMISSED = "dismissed"
 
 
-class ProblemReport(db.Model):
+class ProblemReport(Model):
     """A problem on a fiche ("information incorrecte / foutieve informatie"), reported by anyone without an account."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class ProblemReport(db.Model):
     handled_by: Mapped[User | None] = relationship()
 
 
-class FreshnessReminder(db.Model):
+class FreshnessReminder(Model):
     """A reminder e-mail sent to an editor about a fiche not checked for a while (to avoid repeating it)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

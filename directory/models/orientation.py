@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 
 
-class MapFeature(db.Model):
+class MapFeature(Model):
     """A line or polygon drawn under the markers: `layer` is transit, bus, water or park."""
 
     __tablename__ = "map_feature"
@@ -26,7 +26,7 @@ class MapFeature(db.Model):
     geometry: Mapped[str] = mapped_column(Text)  # GeoJSON geometry
 
 
-class TransitStop(db.Model):
+class TransitStop(Model):
     """A named metro, tram or train stop (merged platforms), with the STIB/MIVB lines that serve it."""
 
     __tablename__ = "transit_stop"

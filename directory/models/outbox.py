@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.base import utcnow
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(Model):
     """One row per pending service change; removed once Meilisearch has accepted the new documents."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

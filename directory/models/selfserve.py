@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.services import Organization, Service
@@ -29,7 +29,7 @@ def _status() -> Enum:
     return Enum(RequestStatus, native_enum=False, values_callable=lambda c: [m.value for m in c], length=20)
 
 
-class Claim(db.Model):
+class Claim(Model):
     """Someone says "this is my organisation" about a fiche and asks to keep the organisation's fiches current."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +53,7 @@ class Claim(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
 
-class ServiceProposal(db.Model):
+class ServiceProposal(Model):
     """A new service, or a new site of an existing one, proposed by anyone; published after a moderator's review.
 
     `values` has the shape of `directory.operations.editing.current_values` (the edit form's values)."""

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, DateTime, Enum, ForeignKey, String, Table, 
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from directory.extensions import db
+from directory.extensions import Model, db
 from directory.models.base import utcnow
 from directory.models.geography import Bassin, Commune, Quartier
 from directory.models.vocabulary import Public, Sector
@@ -81,7 +81,7 @@ service_at_location = Table(
 )
 
 
-class Organization(db.Model):
+class Organization(Model):
     """A legal or de facto body (ASBL/VZW, CPAS/OCMW, hospital) that provides services."""
 
     __table_args__ = (UniqueConstraint("source", "source_id"),)
@@ -102,7 +102,7 @@ class Organization(db.Model):
     services: Mapped[list[Service]] = relationship(back_populates="organization", cascade="all, delete-orphan")
 
 
-class Location(db.Model):
+class Location(Model):
     """A physical place; its commune, quartier and bassin are set by `directory.geo.tagging`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +130,7 @@ class Location(db.Model):
     services: Mapped[list[Service]] = relationship(secondary=service_at_location, back_populates="locations")
 
 
-class Service(db.Model):
+class Service(Model):
     """What an organization does for people: the unit a professional searches for and refers to."""
 
     __table_args__ = (UniqueConstraint("source", "source_id"),)
@@ -175,6 +175,7 @@ class Service(db.Model):
     source: Mapped[str] = mapped_column(String(40), default="manual")
     source_id: Mapped[str | None] = mapped_column(String(120))
     source_licence: Mapped[str] = mapped_column(String(200), default="")
+    source_date: Mapped[date | None]  # the date the source gives for its facts (never the import date)
     field_provenance: Mapped[dict] = mapped_column(JSON, default=dict)  # field → {"source": ..., "human": bool}
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -190,7 +191,7 @@ class Service(db.Model):
     )
 
 
-class Phone(db.Model):
+class Phone(Model):
     """A phone number of a service, stored in E.164 (+32...) and formatted for display."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 
 
-class Sector(db.Model):
+class Sector(Model):
     """A sector or service type, e.g. "maison médicale / wijkgezondheidscentrum"."""
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -18,7 +18,7 @@ class Sector(db.Model):
     pictogram: Mapped[str] = mapped_column(String(40), default="")  # easy-read need this sector answers
 
 
-class Public(db.Model):
+class Public(Model):
     """A target group, e.g. "jeunes / jongeren"."""
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -122,16 +122,32 @@ def consume_token(raw: str) -> User | None:
     return user
 
 
-def request_sign_in(email: str, lang: str, next_path: str = "") -> bool:
+def request_sign_in_later(email: str, lang: str, next_path: str = "") -> None:
+    """`request_sign_in` after the response, on the mail worker (SIGN_IN_IN_BACKGROUND), so that the answer takes
+    the same time whether or not the address has an account; in the request itself otherwise."""
+    if not current_app.config["SIGN_IN_IN_BACKGROUND"]:
+        request_sign_in(email, lang, next_path)
+        return
+    ip = (request.remote_addr or "") if has_request_context() else ""
+
+    def job() -> None:
+        request_sign_in(email, lang, next_path, ip)
+        db.session.commit()
+
+    mail.worker.run_later(current_app._get_current_object(), job)  # type: ignore[attr-defined]
+
+
+def request_sign_in(email: str, lang: str, next_path: str = "", ip: str | None = None) -> bool:
     """Send a sign-in link if an active account has this address; the caller never tells which happened.
 
-    `next_path` (a local path, checked by the caller) is where the link leads after signing in."""
+    `next_path` (a local path, checked by the caller) is where the link leads after signing in; `ip` is the
+    client's address for the audit log when this runs outside the request."""
     user = user_by_email(email)
     if user is None or not user.active:
-        audit("sign_in_requested", None, details={"known": False})
+        audit("sign_in_requested", None, details={"known": False}, ip=ip)
         return False
     user.lang = lang
-    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user), next=next_path or None, _external=True)
+    link = mail.public_url("auth.confirm", lang_code=lang, token=issue_token(user), next=next_path or None)
     mail.send_template(
         user.email,
         lang,
@@ -140,7 +156,7 @@ def request_sign_in(email: str, lang: str, next_path: str = "") -> bool:
         link=link,
         minutes=current_app.config["SIGN_IN_LINK_MINUTES"],
     )
-    audit("sign_in_requested", user, details={"known": True})
+    audit("sign_in_requested", user, details={"known": True}, ip=ip)
     return True
 
 
@@ -164,7 +180,7 @@ def invite(email: str, organization: Organization, by: User, lang: str, role: Ro
         db.session.flush()
         db.session.refresh(user, ["memberships"])
     lang = user.lang  # a new user speaks the inviter's page language; a known one keeps theirs
-    link = url_for("auth.confirm", lang_code=lang, token=issue_token(user, "invite"), _external=True)
+    link = mail.public_url("auth.confirm", lang_code=lang, token=issue_token(user, "invite"))
     mail.send_template(
         user.email,
         lang,
@@ -179,13 +195,30 @@ def invite(email: str, organization: Organization, by: User, lang: str, role: Ro
     return user
 
 
+def revoke_sessions(user: User) -> None:
+    """Make every existing session cookie of `user` worthless (sign-out, role change, deactivation)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def set_role(user: User, role: Role, by: User) -> None:
-    """Change a user's global role (admins only)."""
+    """Change a user's global role (admins only); their open sessions end."""
     if not by.is_admin:
         raise PermissionError("only an admin changes roles")
     if user.role != role:
         audit("role", by, user, details={"from": str(user.role), "to": str(role)})
         user.role = role
+        revoke_sessions(user)
+        db.session.flush()
+
+
+def set_active(user: User, active: bool, by: User) -> None:
+    """Activate or deactivate an account (admins only); a deactivated user's sessions end."""
+    if not by.is_admin:
+        raise PermissionError("only an admin activates accounts")
+    if user.active != active:
+        user.active = active
+        revoke_sessions(user)
+        audit("activate" if active else "deactivate", by, user)
         db.session.flush()
 
 
@@ -198,8 +231,10 @@ def create_admin(email: str) -> User:
     return user
 
 
-def audit(action: str, user: User | None, target: object = None, details: dict | None = None) -> AuditLog:
-    """Append to the audit log (in the caller's transaction), with the client address when in a request."""
+def audit(
+    action: str, user: User | None, target: object = None, details: dict | None = None, ip: str | None = None
+) -> AuditLog:
+    """Append to the audit log (in the caller's transaction), with the client address (`ip`, or the request's)."""
     entry = AuditLog(
         action=action,
         user_id=user.id if user else None,
@@ -207,7 +242,7 @@ def audit(action: str, user: User | None, target: object = None, details: dict |
         target_type=type(target).__name__.lower() if target is not None else "",
         target_id=getattr(target, "id", None),
         details=details or {},
-        ip=(request.remote_addr or "") if has_request_context() else "",
+        ip=ip if ip is not None else (request.remote_addr or "") if has_request_context() else "",
     )
     db.session.add(entry)
     return entry

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -26,6 +26,7 @@ from directory.models.moderation import Revision
 from directory.models.services import service_at_location
 from directory.operations import completeness, mail
 from directory.operations.accounts import as_utc, audit
+from directory.operations.mail import public_url
 
 TOKEN_SALT = "campaign-check"
 TOKEN_MAX_AGE = 60 * 60 * 24 * 120
@@ -213,7 +214,7 @@ def remind(now: datetime | None = None) -> dict[str, int]:
                 silent_now.append(item)
         if silent_now and campaign.created_by is not None:
             coordinator = campaign.created_by
-            link = url_for("campaigns.detail", lang_code=coordinator.lang, campaign_id=campaign.id, _external=True)
+            link = public_url("campaigns.detail", lang_code=coordinator.lang, campaign_id=campaign.id)
             mail.send_template(
                 coordinator.email,
                 coordinator.lang,
@@ -229,7 +230,7 @@ def remind(now: datetime | None = None) -> dict[str, int]:
 
 
 def _mail(item: CampaignItem, kind: str) -> None:
-    check = url_for("campaigns.check", lang_code=item.lang, token=token(item), _external=True)
+    check = public_url("campaigns.check", lang_code=item.lang, token=token(item))
     template = "campaigns/mail_check.txt"
     mail.send_template(
         item.email, item.lang, template, SUBJECTS[kind], item=item, check=check, reminder=kind != "check"

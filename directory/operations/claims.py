@@ -26,6 +26,7 @@ from directory.models.base import utcnow
 from directory.models.selfserve import Claim, RequestStatus
 from directory.operations import accounts, mail
 from directory.operations.accounts import as_utc, audit, hash_token, normalize_email
+from directory.operations.mail import public_url
 from directory.text import host
 
 # Domains anyone can get an address at: they prove nothing about an organisation.
@@ -98,7 +99,7 @@ def submit(service: Service, name: str, role: str, email: str, lang: str, eviden
         raw = secrets.token_urlsafe(32)
         claim.status, claim.token_hash = RequestStatus.AWAITING_EMAIL, hash_token(raw)
         claim.token_expires_at = utcnow() + timedelta(hours=int(current_app.config["CLAIM_LINK_HOURS"]))
-        link = url_for("selfserve.claim_confirm", lang_code=lang, token=raw, _external=True)
+        link = public_url("selfserve.claim_confirm", lang_code=lang, token=raw)
         _mail(claim, "confirm", link=link, hours=current_app.config["CLAIM_LINK_HOURS"])
     else:
         _mail(claim, "received")
@@ -109,7 +110,7 @@ def submit(service: Service, name: str, role: str, email: str, lang: str, eviden
                 "selfserve/mail_claim_editors.txt",
                 SUBJECTS["editors"],
                 claim=claim,
-                link=url_for("edit.dashboard", lang_code=editor.lang, _external=True),
+                link=public_url("edit.dashboard", lang_code=editor.lang),
             )
     audit("claim", None, service, details={"claim": claim.id, "match": matched, "editors": len(existing)})
     db.session.flush()
@@ -159,12 +160,11 @@ def grant(claim: Claim, moderator: User | None) -> User:
     how = "moderator" if moderator else "email"
     audit("claim_grant", moderator, claim, details={"service": claim.service_id, "email": claim.email, "by": how})
     if moderator is not None:  # proved by e-mail, the person is signed in at once; else they get a sign-in link
-        link = url_for(
+        link = public_url(
             "auth.confirm",
             lang_code=claim.lang,
             token=accounts.issue_token(user, "invite"),
             next=url_for("edit.service", lang_code=claim.lang, service_id=claim.service_id),
-            _external=True,
         )
         _mail(claim, "granted", link=link, days=current_app.config["INVITE_LINK_DAYS"])
     return user

@@ -1,26 +1,27 @@
 """Freshness: when a fiche was last checked, reminders to its editors, and stale fiches.
 
-A fiche's freshness date is the last check by a person (`verified_at`) or, if nobody ever checked it, its last
-change (`updated_at`, e.g. the import). Editors are reminded after FRESHNESS_REMIND_AFTER_DAYS (6 months) and at
-most every FRESHNESS_REMIND_EVERY_DAYS; the e-mail holds a signed link to a one-button "still correct" page that
-needs no sign-in. After FRESHNESS_STALE_AFTER_DAYS (12 months) the fiche is marked stale on the fiche and in search
-results, and listed for moderators per bassin.
+A fiche's freshness date is the last check by a person (`verified_at`) or, if nobody ever checked it, the date its
+source gives for the facts (`source_date`: an OpenStreetMap check_date or extract, the 2020 hospital list, the KBO
+snapshot), or for a fiche typed in here its last change — never the date of an import. Editors are reminded after
+FRESHNESS_REMIND_AFTER_DAYS (6 months) and at most every FRESHNESS_REMIND_EVERY_DAYS; the e-mail holds a signed
+link to a one-button "still correct" page that needs no sign-in. After FRESHNESS_STALE_AFTER_DAYS (12 months) the
+fiche is marked stale ("to check") on the fiche and in search results, and listed for moderators per bassin.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.i18n import N_
-from directory.models import Bassin, Location, Service, ServiceStatus
+from directory.models import Bassin, Location, MergeCandidate, Service, ServiceStatus
 from directory.models.accounts import Membership, User
 from directory.models.base import utcnow
 from directory.models.moderation import FreshnessReminder
@@ -37,13 +38,45 @@ def _days(name: str) -> timedelta:
     return timedelta(days=int(current_app.config[name]))
 
 
-def freshness_date(item: Service | dict) -> datetime | None:
-    """Last check by a person, else last change; works on a fiche or a search document (unix seconds)."""
+def facts_basis(item: Service | dict) -> tuple[str, datetime | None]:
+    """How old a fiche's facts are, and why: ("checked", a person's check), ("source", the date the source gives
+    for them), ("edited", the last change of a fiche typed in here), or ("unknown", None). Never an import date.
+    Works on a fiche or a search document (unix seconds)."""
     if isinstance(item, dict):
-        stamp = item.get("verified_at") or item.get("updated_at")
-        return datetime.fromtimestamp(stamp, UTC) if stamp else None
-    moment = item.verified_at or item.updated_at
-    return as_utc(moment) if moment else None
+        stamps = (("checked", item.get("verified_at")), ("source", item.get("source_date")))
+        manual = item.get("source", "manual") == "manual"
+        for basis, stamp in (*stamps, ("edited", item.get("updated_at") if manual else None)):
+            if stamp:
+                return basis, datetime.fromtimestamp(stamp, UTC)
+        return "unknown", None
+    if item.verified_at:
+        return "checked", as_utc(item.verified_at)
+    if item.source_date:
+        return "source", datetime.combine(item.source_date, time(), UTC)
+    if item.source == "manual" and item.updated_at:
+        return "edited", as_utc(item.updated_at)
+    return "unknown", None
+
+
+def freshness_date(item: Service | dict) -> datetime | None:
+    """When the facts were last known to be true (see `facts_basis`)."""
+    return facts_basis(item)[1]
+
+
+def newer_conflict(service: Service) -> Service | None:
+    """A fiche of a newer source that may describe the same service (a pair waiting for a moderator): then this
+    fiche's older facts (a 2020 list) are not shown as current."""
+    pairs = select(MergeCandidate).where(
+        MergeCandidate.status == "pending",
+        (MergeCandidate.service_id == service.id) | (MergeCandidate.candidate_id == service.id),
+    )
+    mine = freshness_date(service)
+    for pair in db.session.scalars(pairs):
+        other = db.session.get(Service, pair.candidate_id if pair.service_id == service.id else pair.service_id)
+        theirs = freshness_date(other) if other is not None else None
+        if other is not None and theirs is not None and (mine is None or theirs > mine):
+            return other
+    return None
 
 
 def is_stale(item: Service | dict, now: datetime | None = None) -> bool:
@@ -53,7 +86,8 @@ def is_stale(item: Service | dict, now: datetime | None = None) -> bool:
 
 
 def _freshness_column() -> ColumnElement:
-    return func.coalesce(Service.verified_at, Service.updated_at)
+    manual = case((Service.source == "manual", Service.updated_at))
+    return func.coalesce(Service.verified_at, Service.source_date, manual)
 
 
 def _listed() -> ColumnElement:
@@ -128,10 +162,8 @@ def send_reminders(now: datetime | None = None, dry_run: bool = False) -> dict[s
         items = [
             {
                 "service": service,
-                "verify": url_for(
-                    "edit.verify_link", lang_code=user.lang, token=verify_token(user, service), _external=True
-                ),
-                "edit": url_for("edit.service", lang_code=user.lang, service_id=service.id, _external=True),
+                "verify": mail.public_url("edit.verify_link", lang_code=user.lang, token=verify_token(user, service)),
+                "edit": mail.public_url("edit.service", lang_code=user.lang, service_id=service.id),
             }
             for service in services
         ]

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import opening_hours
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+# The parser raises ParserError, which the library's type stub does not declare, or SyntaxError.
+PARSE_ERRORS = (getattr(opening_hours, "ParserError", SyntaxError), SyntaxError, ValueError)
 
 
 @dataclass
@@ -40,7 +42,7 @@ def validate_hours(expr: str | None) -> str | None:
         return None
     try:
         _parse(expr.strip())
-    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+    except PARSE_ERRORS as exc:
         lines = [line for line in str(exc).splitlines() if line.strip().startswith("= ")]
         return lines[0].strip("= ").strip() if lines else "invalid opening_hours expression"
     return None
@@ -53,7 +55,7 @@ def normalize_hours(expr: str | None) -> str | None:
     error = validate_hours(expr)
     if error:
         raise ValueError(error)
-    return _parse(expr.strip()).normalize()  # type: ignore[no-any-return]
+    return str(_parse(expr.strip()).normalize())
 
 
 def _now(at: datetime | None) -> datetime:
@@ -97,14 +99,14 @@ def week_schedule(expr: str | None, week_start: date) -> list[DaySchedule]:
         while cursor < finish:  # split intervals that cross midnight
             day_end = datetime.combine(cursor.date() + timedelta(days=1), time.min, BRUSSELS)
             piece_end = min(finish, day_end)
-            day = by_day.get(cursor.date())
-            if day is not None:
+            shown = by_day.get(cursor.date())
+            if shown is not None:
                 if state == opening_hours.State.OPEN:
                     closing = time(23, 59) if piece_end == day_end else piece_end.time()
-                    day.intervals.append((cursor.time(), closing))
+                    shown.intervals.append((cursor.time(), closing))
                 elif state == opening_hours.State.UNKNOWN:
-                    day.unknown = True
-                if comment and comment not in day.comments:
-                    day.comments.append(comment)
+                    shown.unknown = True
+                if comment and comment not in shown.comments:
+                    shown.comments.append(comment)
             cursor = piece_end
     return days

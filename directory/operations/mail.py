@@ -1,17 +1,28 @@
 """E-mail: every message is a `MailMessage` row written in the caller's transaction.
 
-With MAIL_SERVER configured, the messages of a transaction are delivered by SMTP (smtplib) after it commits, so a
-rolled-back request sends nothing; failures stay queued for `flask mail send`. Without MAIL_SERVER (development,
-tests) the table is the outbox, readable at /<lang>/dev/outbox when DEBUG or TESTING.
+With MAIL_SERVER configured, the messages of a transaction are handed after it commits to a background thread that
+delivers them by SMTP (smtplib): a rolled-back request sends nothing, and a request takes the same time whether it
+queued a message or not, however slow the SMTP server (its timing does not tell who has an account). Failures stay
+queued for `flask mail send`. A sent message's body is emptied, since it may hold a single-use link. Links in
+messages are built from PUBLIC_URL, never from the request's Host header. Without MAIL_SERVER (development, tests)
+the table is the outbox, readable at /<lang>/dev/outbox when DEBUG or TESTING.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
+import os
+import queue
 import smtplib
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -56,6 +67,20 @@ def send_template(to: str, lang: str, template: str, subject: str, **context: ob
         return send(to, gettext(subject), render_template(template, lang=lang, **context))
 
 
+def _deliver_committed(ids: set[int]) -> None:
+    with Session(db.engine) as session:
+        deliver(session, ids)
+        session.commit()
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail, on the configured PUBLIC_URL whatever the request's Host said."""
+    parts = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
@@ -63,9 +88,57 @@ def smtp_configured() -> bool:
 def _after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING, None)
     if ids and smtp_configured():
-        with Session(db.engine) as fresh:
-            deliver(fresh, ids)
-            fresh.commit()
+        worker.submit(current_app._get_current_object(), ids)  # type: ignore[attr-defined]
+
+
+class DeliveryWorker:
+    """One background thread per process that runs jobs after the response, in order: delivering committed
+    messages, and the work of a sign-in request (so its answer takes the same time for every address)."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[Flask, Callable[[], object]]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+
+    def submit(self, app: Flask, ids: set[int]) -> None:
+        """Deliver the messages `ids` (committed) by SMTP."""
+        self.run_later(app, functools.partial(_deliver_committed, set(ids)))
+
+    def run_later(self, app: Flask, job: Callable[[], object]) -> None:
+        """Run `job` in an application context of `app` on the worker thread."""
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker process: the parent's thread and queue are not ours
+                self.queue, self.thread, self.pid = queue.Queue(), None, os.getpid()
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="mail-delivery", daemon=True)
+                self.thread.start()
+        self.queue.put((app, job))
+
+    def _run(self) -> None:
+        while True:
+            app, job = self.queue.get()
+            try:
+                with app.app_context():
+                    job()
+            except Exception:  # messages stay queued for `flask mail send`
+                log.exception("background mail job failed")
+            finally:
+                self.queue.task_done()
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued message was tried; False if still busy after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self.queue.all_tasks_done:
+            while self.queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self.queue.all_tasks_done.wait(remaining):
+                    return not self.queue.unfinished_tasks
+        return True
+
+
+worker = DeliveryWorker()
+atexit.register(worker.wait, 10.0)  # a process that stops gracefully first delivers what its requests queued
 
 
 def deliver(session: Session, ids: Iterable[int] | None = None) -> int:
@@ -86,7 +159,7 @@ def deliver(session: Session, ids: Iterable[int] | None = None) -> int:
                 except smtplib.SMTPException as exc:
                     message.error = str(exc)[:500]
                     continue
-                message.sent_at, message.error = utcnow(), ""
+                message.sent_at, message.error, message.body = utcnow(), "", ""  # the body may hold a link
                 sent += 1
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("mail delivery deferred for %d messages: %s", len(messages) - sent, exc)

@@ -164,9 +164,7 @@ def _check_pending(request: ChangeRequest, moderator: User) -> None:
 
 
 def _notify(author: User, request: ChangeRequest, template: str, subject: str) -> None:
-    from flask import url_for
-
-    link = url_for("edit.service", lang_code=author.lang, service_id=request.service_id, _external=True)
+    link = mail.public_url("edit.service", lang_code=author.lang, service_id=request.service_id)
     mail.send_template(author.email, author.lang, template, subject, proposal=request, link=link)
 
 

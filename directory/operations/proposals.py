@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
@@ -57,7 +57,9 @@ def similar(name: str, postcode: str = "", phones: list[str] | None = None, webs
     """Up to 5 listed fiches this proposal may duplicate, most likely first."""
     wanted, numbers, site = normalize(name), _phones(phones or []), host(website) if website.strip() else ""
     words = sorted((w for w in wanted.split() if len(w) >= 4), key=len, reverse=True)[:2]
-    conditions = [Service.id.in_(select(Phone.service_id).where(Phone.number.in_(numbers)))] if numbers else []
+    conditions: list[ColumnElement[bool]] = (
+        [Service.id.in_(select(Phone.service_id).where(Phone.number.in_(numbers)))] if numbers else []
+    )
     if site:
         conditions.append(Service.website.ilike(f"%{site}%"))
     if postcode.strip():

@@ -16,7 +16,9 @@ from directory.models import AccessCondition, Accessibility, Availability, Cost,
 from directory.operations.hours import validate_hours
 from directory.operations.phones import normalize_phone
 
-KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3) and code.isalpha())
+KNOWN_LANGUAGES = frozenset(
+    code for code in Locale("en").languages if isinstance(code, str) and len(code) in (2, 3) and code.isalpha()
+)
 
 
 class Invalid(ValueError):

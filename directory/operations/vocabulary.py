@@ -13,11 +13,11 @@ from directory.models import CoordinationFunction, Public, Sector
 from directory.operations.validation import term_lookup
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-# General equivalences beyond the sector names (Meilisearch does not split Dutch compounds).
+# General equivalences beyond the sector names (Meilisearch does not split Dutch compounds). Words whose meaning
+# depends on the language ("arts": art in French, doctor in Dutch) belong in the scoped thesaurus, not here.
 EXTRA_SYNONYMS = [
     ["cpas", "ocmw"],
     ["maison médicale", "wijkgezondheidscentrum", "gezondheidscentrum"],
-    ["médecin", "medecin", "arts", "dokter", "docteur"],
     ["santé", "gezondheid"],
     ["aide", "hulp"],
 ]

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from directory.search.client import MeiliClient
+from directory.search.client import MeiliClient, MeiliError
 
 SERVICES_INDEX = "services"
 
 
 def init_app(app: Flask) -> None:
-    """Resolve the Meilisearch URL/key (managed server by default) and register the SQL → index sync."""
+    """Resolve the Meilisearch URL/key (managed server by default) and create the client."""
     app.config["MEILI_MANAGED"] = not app.config["MEILI_URL"]
     if app.config["MEILI_MANAGED"]:
         from directory.search.server import master_key_for
@@ -27,11 +27,6 @@ def init_app(app: Flask) -> None:
         app.config["MEILI_SEARCH_TIMEOUT"],
     )
 
-    from directory.search import retry, sync
-
-    sync.init_app(app)
-    retry.init_app(app)
-
 
 def get_client() -> MeiliClient:
     """The application's Meilisearch client."""
@@ -41,3 +36,28 @@ def get_client() -> MeiliClient:
 def index_name(base: str = SERVICES_INDEX) -> str:
     """The live index uid, with the configured prefix (tests use a fresh prefix each)."""
     return f"{current_app.config['MEILI_INDEX_PREFIX']}{base}"
+
+
+def server_version() -> str:
+    """The Meilisearch server's version; MeiliError when it does not answer."""
+    return str(get_client().request("GET", "/version")["pkgVersion"])
+
+
+def live_index_exists() -> bool:
+    """True when the live index exists; MeiliError when Meilisearch does not answer."""
+    return get_client().index_exists(index_name())
+
+
+def ping_index() -> None:
+    """Ask Meilisearch for the live index; MeiliError when it is missing or Meilisearch does not answer."""
+    get_client().request("GET", f"/indexes/{index_name()}")
+
+
+def get_document(doc_id: str) -> dict | None:
+    """One document of the live index (a service at a location), None when there is none with this id."""
+    try:
+        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")
+    except MeiliError as exc:
+        if exc.code == "document_not_found":
+            return None
+        raise

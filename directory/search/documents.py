@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import object_session
 
@@ -78,6 +78,7 @@ def build_documents(service: Service) -> list[dict]:
         "website": service.website or (org.website if org else ""),
         "verified_at": _ts(service.verified_at),
         "updated_at": _ts(service.updated_at),
+        "source_date": _ts(datetime.combine(service.source_date, time(), UTC)) if service.source_date else None,
         "source": service.source,
     }
     locations: Iterable[Location | None] = service.locations or [None]

@@ -6,7 +6,7 @@ disjunctive facet counts, distance order and paging, and the page shows a "reduc
 (`g.search_degraded`). After a failure Meilisearch is left alone for SEARCH_FALLBACK_PAUSE seconds, so a dead
 or hanging server does not cost every request its timeout; the first request after the pause tries it again,
 so search recovers by itself. What the reduced search lacks: typo tolerance, synonyms beyond the sectors' own
-terms, Meilisearch's ranking rules.
+terms, Meilisearch's ranking rules, the listing of other kinds whose text holds the kind's words.
 """
 
 from __future__ import annotations
@@ -16,11 +16,24 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import Float, Integer, Select, String, Text, cast, func, or_, select, type_coerce
+from sqlalchemy import (
+    Float,
+    Integer,
+    Row,
+    Select,
+    SQLColumnExpression,
+    String,
+    Text,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from directory.extensions import db
@@ -32,6 +45,7 @@ from directory.search.documents import build_documents
 from directory.search.settings import FACETS
 
 log = logging.getLogger(__name__)
+Rows = Sequence[Row[Any]]  # what a query's .all() gives
 T = TypeVar("T")
 METRES_PER_DEGREE = 111_195.0
 LIGHT_FIELDS = {"id", "service_id", "_geo", "name_fr", "name_nl", "sector"}
@@ -83,7 +97,7 @@ _LINKS = {
 }
 
 
-def _value(name: str) -> ColumnElement:
+def _value(name: str) -> SQLColumnExpression[Any]:
     """The SQL expression holding a facet's value for one document (a service at a location)."""
     if name in _AREA:
         return _AREA[name]
@@ -131,9 +145,29 @@ def _documents(params, terms: list[str], skip: str | None = None) -> Select:
     for name, values in params.filters.items():
         if name != skip:
             stmt = stmt.where(_condition(name, values))
+    stmt = _understood(stmt, params.understood)
     if params.near and params.radius:
         stmt = stmt.where(_distance2(params.near) <= (params.radius / METRES_PER_DEGREE) ** 2)
     return stmt.add_columns(rank.label("rank"))
+
+
+def _understood(stmt: Select, understood) -> Select:
+    """The filters of the understood query, as `directory.search.query.understood_clauses` gives Meilisearch."""
+    sectors = understood.sectors
+    if sectors:
+        stmt = stmt.where(_condition("sector", sectors))
+    if places := understood.place_filters():
+        stmt = stmt.where(or_(*(_value(kind).in_(codes) for kind, codes in places.items())))
+    if publics := understood.values("public"):
+        strict = _condition("public", publics)
+        if sectors:  # softly: for that public, for everyone, or no public given
+            listed = select(service_public.c.service_id)
+            everyone = listed.where(service_public.c.public_code == "everyone")
+            strict = or_(strict, Service.id.not_in(listed), Service.id.in_(everyone))
+        stmt = stmt.where(strict)
+    if languages := understood.values("language"):
+        stmt = stmt.where(_condition("language", languages))
+    return stmt
 
 
 def _ordered(stmt: Select, params, terms: list[str]) -> Select:
@@ -149,18 +183,10 @@ def _count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def _matching_terms(params) -> tuple[list[str], bool, int]:
-    """(words, partial, total): the query's words, dropping words from the end while nothing matches all of
-    them (like Meilisearch's `last` strategy); `partial` when words were dropped."""
-    terms = textindex.words(params.q)
-    total = _count(_documents(params, terms))
-    for keep in range(len(terms) - 1, 0, -1):
-        if total:
-            break
-        total = _count(_documents(params, terms[:keep]))
-        if total:
-            return terms[:keep], True, total
-    return terms, False, total
+def _matching_terms(params) -> tuple[list[str], int]:
+    """(words, total): the words left once the query is understood; every one must match (no words dropped)."""
+    terms = textindex.words(params.words)
+    return terms, _count(_documents(params, terms))
 
 
 # Facets -------------------------------------------------------------------------------------------------
@@ -182,7 +208,7 @@ def _facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
 
 
 # Hits ---------------------------------------------------------------------------------------------------
-def _light_hits(rows: list) -> list[dict]:
+def _light_hits(rows: Rows) -> list[dict]:
     """Marker fields straight from SQL (thousands of points without building whole documents)."""
     sids = {row.sid for row in rows}
     sectors: dict[int, list[str]] = {}
@@ -221,7 +247,7 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> int:
     return round(2 * 6_371_000 * math.asin(math.sqrt(h)))
 
 
-def _hits(rows: list, attributes: list[str] | None, near: tuple[float, float] | None = None) -> list[dict]:
+def _hits(rows: Rows, attributes: list[str] | None, near: tuple[float, float] | None = None) -> list[dict]:
     """Index-shaped documents for `rows` in their order, limited to `attributes` as Meilisearch would (with
     `_geoDistance` when sorted by distance)."""
     hits = _light_hits(rows) if attributes and set(attributes) <= LIGHT_FIELDS else _full_hits(rows, attributes)
@@ -232,7 +258,7 @@ def _hits(rows: list, attributes: list[str] | None, near: tuple[float, float] | 
     return hits
 
 
-def _full_hits(rows: list, attributes: list[str] | None) -> list[dict]:
+def _full_hits(rows: Rows, attributes: list[str] | None) -> list[dict]:
     services = db.session.scalars(
         select(Service).where(Service.id.in_({r.sid for r in rows})).options(*whole_service())
     ).all()
@@ -247,7 +273,7 @@ def _full_hits(rows: list, attributes: list[str] | None) -> list[dict]:
 
 def search_hits(params, limit: int, attributes: list[str] | None = None) -> tuple[int, list[dict]]:
     """(total, hits) without facets, in the order of the list (like `directory.maps.points.search_hits`)."""
-    terms, _partial, total = _matching_terms(params)
+    terms, total = _matching_terms(params)
     rows = db.session.execute(_ordered(_documents(params, terms), params, terms).limit(limit)).all()
     return total, _hits(rows, attributes, params.near)
 
@@ -256,7 +282,7 @@ def run_search(params):  # SearchParams → SearchResult (imported lazily: query
     """The reduced search: the same answer shape as `directory.search.query.run_search`."""
     from directory.search.query import RETRIEVED, SearchResult, _facet_list
 
-    terms, partial, total = _matching_terms(params)
+    terms, total = _matching_terms(params)
     ordered = _ordered(_documents(params, terms), params, terms)
     page = ordered.offset((params.page - 1) * params.per_page).limit(params.per_page)
     rows = db.session.execute(page).all()
@@ -269,7 +295,6 @@ def run_search(params):  # SearchParams → SearchResult (imported lazily: query
         hits=_hits(rows, RETRIEVED, params.near),
         facets=facets,
         params=params,
-        partial=partial and bool(total),
         degraded=True,
     )
 

@@ -1,93 +1,36 @@
 """Turn request parameters into one Meilisearch multi-search and its answer into hits and facet counts.
 
+The query is understood first (directory/search/understanding.py): kinds, places, publics and languages become
+filters, the other words are searched, every one of them must match. There is no "some of the words" fallback:
+when nothing matches, directory/search/alternatives.py offers labelled alternatives in a separate list.
+
 Facets are disjunctive (OR inside a facet, AND across facets): the counts of a facet are computed with every
 filter except its own, so a professional sees how many results each other choice would give.
 """
 
 from __future__ import annotations
 
-import math
-import re
+import time
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
-
-from directory.labels import ENUM_LABELS, code_label
+from directory.labels import code_label
 from directory.search import get_client, index_name
+from directory.search.params import (  # noqa: F401 (the search API of this package)
+    AREA_FACETS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    MAX_RADIUS,
+    RETRIEVED,
+    SORTS,
+    InvalidSearch,
+    SearchParams,
+    parse_search_args,
+)
 from directory.search.settings import FACETS
+from directory.search.understanding import Understood
 
-AREA_FACETS = ("commune", "quartier", "bassin")
-CODE_PATTERN = re.compile(r"^[a-z0-9_-]{1,40}$")
-MAX_PAGE = 1000
-MAX_PER_PAGE = 100
-MAX_RADIUS = 50_000
-MAX_QUERY = 200
-RETRIEVED = [
-    "id",
-    "service_id",
-    "location_id",
-    "name_fr",
-    "name_nl",
-    "organization_fr",
-    "organization_nl",
-    "sector",
-    "sector_fr",
-    "sector_nl",
-    "language",
-    "cost",
-    "access",
-    "wheelchair",
-    "availability",
-    "status",
-    "commune",
-    "commune_fr",
-    "commune_nl",
-    "bassin",
-    "bassin_fr",
-    "bassin_nl",
-    "quartier",
-    "quartier_fr",
-    "quartier_nl",
-    "address_fr",
-    "address_nl",
-    "phones",
-    "opening_hours",
-    "verified_at",
-    "updated_at",
-    "availability_updated_at",
-    "source",
-    "_geo",
-    "area_to_review",
-    "public",
-    "function",
-]
-
-
-class InvalidSearch(ValueError):
-    """A parameter the user can fix; `message` is translated and safe to show."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
-
-
-@dataclass
-class SearchParams:
-    """A validated search."""
-
-    q: str = ""
-    lang: str = "fr"
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    near: tuple[float, float] | None = None
-    radius: int | None = None
-    page: int = 1
-    per_page: int = 20
-
-    def single_area(self) -> tuple[str, str] | None:
-        """(level, code) when the search is about exactly one commune, quartier or bassin (a printable map)."""
-        chosen = [(level, code) for level in AREA_FACETS for code in self.filters.get(level, [])]
-        return chosen[0] if len(chosen) == 1 else None
+MAX_OTHER = 200  # fiches of other kinds listed after the understood kind (pages further down hold no more)
 
 
 @dataclass
@@ -107,109 +50,137 @@ class SearchResult:
     hits: list[dict]
     facets: dict[str, list[FacetValue]]
     params: SearchParams
-    partial: bool = False  # True when no result matched every word and the last words were dropped
+    alternatives: list = field(default_factory=list)  # [alternatives.Alternative] when nothing matched
+    unknown_hours: list[dict] = field(default_factory=list)  # with an opening filter: fiches of unknown hours
+    unknown_hours_total: int = 0
     degraded: bool = False  # True when answered from SQL because Meilisearch failed (directory.search.fallback)
 
-
-def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidSearch(name, _("%(name)s must be a whole number.", name=name)) from None
-    if not low <= value <= high:
-        raise InvalidSearch(name, _("%(name)s must be between %(low)s and %(high)s.", name=name, low=low, high=high))
-    return value
+    @property
+    def understood(self) -> Understood:
+        return self.params.understood
 
 
-def _near(raw: str) -> tuple[float, float] | None:
-    if not raw.strip():
-        return None
-    try:
-        lat_s, lng_s = raw.split(",")
-        lat, lng = float(lat_s), float(lng_s)
-    except ValueError:
-        raise InvalidSearch("near", _("near must be two numbers: latitude,longitude.")) from None
-    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
-        raise InvalidSearch("near", _("near is not a valid position (latitude,longitude)."))
-    return lat, lng
+def _in(name: str, values: list[str], negate: bool = False) -> str:
+    quoted = ", ".join(f'"{v}"' for v in values)  # codes: validated by CODE_PATTERN or read from our data
+    return f"{name} {'NOT IN' if negate else 'IN'} [{quoted}]"
 
 
-def _facet_values(args: MultiDict, name: str) -> list[str]:
-    values: list[str] = []
-    for raw in args.getlist(name):
-        values.extend(v.strip() for v in raw.split(",") if v.strip())
-    allowed = ENUM_LABELS.get(name)
-    for value in values:
-        if (allowed is not None and value not in allowed) or not CODE_PATTERN.match(value):
-            raise InvalidSearch(name, _("Unknown value “%(value)s” for %(name)s.", value=value[:40], name=name))
-    return sorted(set(values))
+def understood_clauses(understood: Understood, kinds: bool = True) -> list[str]:
+    """Filter clauses of what the query means (without the kinds of service when `kinds` is false). A public
+    narrows a kind of service softly (services for that public or for everyone); alone, it is strict."""
+    clauses: list[str] = []
+    sectors = understood.sectors
+    if sectors and kinds:
+        clauses.append(_in("sector", sectors))
+    places = understood.place_filters()
+    if places:
+        clauses.append("(" + " OR ".join(_in(kind, codes) for kind, codes in places.items()) + ")")
+    publics = understood.values("public")
+    if publics:
+        strict = _in("public", publics)
+        clauses.append(f'({strict} OR public IS EMPTY OR public = "everyone")' if sectors else strict)
+    languages = understood.values("language")
+    if languages:
+        clauses.append(_in("language", languages))
+    return clauses
 
 
-def parse_search_args(args: MultiDict, lang: str) -> SearchParams:
-    """Validate query-string parameters; raise InvalidSearch with a translated message."""
-    q = args.get("q", "").strip()
-    if len(q) > MAX_QUERY:
-        raise InvalidSearch("q", _("The search text is too long (at most %(max)s characters).", max=MAX_QUERY))
-    filters = {name: values for name in FACETS if (values := _facet_values(args, name))}
-    near = _near(args.get("near", ""))
-    radius = _int(args, "radius", None, 1, MAX_RADIUS)
-    if radius is not None and near is None:
-        raise InvalidSearch("radius", _("radius needs near=latitude,longitude."))
-    return SearchParams(
-        q=q,
-        lang=lang,
-        filters=filters,
-        near=near,
-        radius=radius,
-        page=_int(args, "page", 1, 1, MAX_PAGE) or 1,
-        per_page=_int(args, "per_page", 20, 1, MAX_PER_PAGE) or 20,
-    )
-
-
-def filter_expression(params: SearchParams, skip: str | None = None) -> list[str]:
+def filter_expression(
+    params: SearchParams, skip: str | None = None, extra: list[str] | None = None, understood: bool = True
+) -> list[str]:
     """Meilisearch filter clauses (AND of ORs); `skip` leaves out one facet for its own counts."""
     clauses: list[str] = []  # inactive services are never indexed (documents.build_documents)
     for name, values in params.filters.items():
         if name != skip:
-            quoted = ", ".join(f'"{v}"' for v in values)
-            clauses.append(f"{name} IN [{quoted}]")
+            clauses.append(_in(name, values))
+    if understood:
+        clauses.extend(understood_clauses(params.understood))
     if params.near and params.radius:
         clauses.append(f"_geoRadius({params.near[0]}, {params.near[1]}, {params.radius})")
-    return clauses
+    return clauses + (extra or [])
+
+
+def sort_expression(params: SearchParams) -> list[str]:
+    """The `sort` of the main query (the ranking rules put `sort` first: a chosen order wins over relevance)."""
+    sort = params.effective_sort
+    if sort == "distance" and params.origin:
+        return [f"_geoPoint({params.origin[0]}, {params.origin[1]}):asc"]
+    if sort == "name":
+        return [f"name_{params.lang}:asc", "name_fr:asc"]
+    if sort == "verified":
+        return ["verified_at:desc"]
+    return []
+
+
+def text_query(
+    params: SearchParams, uid: str, limit: int, attributes: list[str] | None = None, extra=None
+) -> dict | None:
+    """Fiches of another kind whose own text, in the query's language, holds the kind's words ("kinésithérapie" in
+    the description of a medical centre): listed after the fiches of the understood kind. None without a kind.
+
+    Only the fields of the query's language are searched: the same letters in the other language mean nothing."""
+    understood = params.understood
+    terms = [t.text for t in understood.terms if any(kind == "sector" for kind, _codes in t.kinds())]
+    if not terms:
+        return None
+    lang = params.lang
+    query: dict = {
+        "indexUid": uid,
+        "q": " ".join([*terms, understood.words]).strip(),
+        "matchingStrategy": "all",
+        "attributesToSearchOn": [f"name_{lang}", f"organization_{lang}", f"description_{lang}"],
+        "filter": [
+            *filter_expression(params, understood=False, extra=extra),
+            *understood_clauses(understood, kinds=False),
+            _in("sector", understood.sectors, negate=True),
+        ],
+        "page": 1,
+        "hitsPerPage": limit,
+        "attributesToRetrieve": attributes or RETRIEVED,
+    }
+    if sort := sort_expression(params):
+        query["sort"] = sort
+    return query
 
 
 def build_queries(
-    params: SearchParams, uid: str, attributes: list[str] | None = None, strategy: str = "all"
+    params: SearchParams,
+    uid: str,
+    attributes: list[str] | None = None,
+    extra: list[str] | None = None,
+    facets: bool = True,
 ) -> list[dict]:
-    """The main query plus one facet-count query per selected facet. Every word must match (`all`), so counts
-    are honest; `run_search` falls back to `last` (drop words from the end) when that finds nothing."""
+    """The main query, one facet-count query per selected facet, then the text query of other kinds (if any).
+    Every remaining word must match."""
     main: dict = {
         "indexUid": uid,
-        "q": params.q,
-        "matchingStrategy": strategy,
-        "filter": filter_expression(params),
-        "facets": list(FACETS),
+        "q": params.words,
+        "matchingStrategy": "all",
+        "filter": filter_expression(params, extra=extra),
         "page": params.page,
         "hitsPerPage": params.per_page,
         "attributesToRetrieve": attributes or RETRIEVED,
     }
-    if params.near:
-        main["sort"] = [f"_geoPoint({params.near[0]}, {params.near[1]}):asc"]
+    if facets:
+        main["facets"] = list(FACETS)
+    sort = sort_expression(params)
+    if sort:
+        main["sort"] = sort
     queries = [main]
-    for name in params.filters:
+    for name in params.filters if facets else ():
         queries.append(
             {
                 "indexUid": uid,
-                "q": params.q,
-                "matchingStrategy": strategy,
-                "filter": filter_expression(params, skip=name),
+                "q": params.words,
+                "matchingStrategy": "all",
+                "filter": filter_expression(params, skip=name, extra=extra),
                 "facets": [name],
                 "limit": 0,
             }
         )
+    offset = (params.page - 1) * params.per_page
+    if (other := text_query(params, uid, min(offset + params.per_page, MAX_OTHER), attributes, extra)) is not None:
+        queries.append(other)
     return queries
 
 
@@ -222,35 +193,65 @@ def run_search(params: SearchParams) -> SearchResult:
 
 def _meili_search(params: SearchParams) -> SearchResult:
     """Run the search; raises directory.search.client.MeiliError if Meilisearch fails."""
+    from directory.search import alternatives, opening, ranking
+
     client, uid = get_client(), index_name()
-    results = client.request("POST", "/multi-search", {"queries": build_queries(params, uid)})["results"]
-    partial = False
-    if not results[0].get("totalHits") and len(params.q.split()) > 1:
-        partial = True
-        results = client.request("POST", "/multi-search", {"queries": build_queries(params, uid, strategy="last")})
-        results = results["results"]
+    extra, unknown_query = opening.restrict(params, uid) if params.open_at else ([], None)
+    queries = build_queries(params, uid, extra=extra)
+    if unknown_query:
+        queries.append(unknown_query)
+    results = client.request("POST", "/multi-search", {"queries": queries})["results"]
     main = results[0]
     distributions = dict(main.get("facetDistribution") or {})
-    for name, result in zip(params.filters, results[1:], strict=True):
+    for name, result in zip(params.filters, results[1 : 1 + len(params.filters)], strict=True):
         distributions[name] = (result.get("facetDistribution") or {}).get(name, {})
-    return SearchResult(
-        total=main.get("totalHits", 0),
+    total, hits = main.get("totalHits", 0), main["hits"]
+    if len(queries) > 1 + len(params.filters) + bool(unknown_query):  # the text query of other kinds
+        other = results[1 + len(params.filters)]
+        start = max(0, (params.page - 1) * params.per_page - total)
+        hits = hits + other["hits"][start : start + params.per_page - len(hits)]
+        total += other.get("totalHits", 0)
+    result = SearchResult(
+        total=total,
         page=params.page,
-        pages=main.get("totalPages", 0),
+        pages=-(-total // params.per_page),
         per_page=params.per_page,
-        hits=main["hits"],
+        hits=ranking.arrange(hits, params),
         facets={name: _facet_list(name, distributions.get(name, {}), params) for name in FACETS},
         params=params,
-        partial=partial and bool(main.get("totalHits")),
     )
+    if unknown_query:
+        result.unknown_hours = ranking.arrange(results[-1]["hits"], params)
+        result.unknown_hours_total = results[-1].get("estimatedTotalHits", 0)
+    if not result.total and params.page == 1:
+        result.alternatives = alternatives.find(params)
+    return result
+
+
+_labels: dict[tuple[str, str, str], str] = {}
+_labels_since = 0.0
+LABELS_SECONDS = 60.0  # as directory.labels caches the vocabulary and area names
+
+
+def _label(name: str, value: str, lang: str) -> str:
+    """`code_label`, kept for a minute: a page shows a few hundred facet values, each translated otherwise."""
+    global _labels_since
+    now = time.monotonic()
+    if now - _labels_since > LABELS_SECONDS:
+        _labels.clear()
+        _labels_since = now
+    key = (name, value, lang)
+    label = _labels.get(key)
+    if label is None:
+        label = _labels[key] = code_label(name, value, lang)
+    return label
 
 
 def _facet_list(name: str, counts: dict[str, int], params: SearchParams) -> list[FacetValue]:
     selected = set(params.filters.get(name, []))
     values = [
-        FacetValue(value, code_label(name, value, params.lang), count, value in selected)
-        for value, count in counts.items()
+        FacetValue(value, _label(name, value, params.lang), count, value in selected) for value, count in counts.items()
     ]
     # A selected value with no result keeps its checkbox, so the user can untick it.
-    values += [FacetValue(v, code_label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
+    values += [FacetValue(v, _label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
     return sorted(values, key=lambda f: (-f.count, f.label.lower()))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -81,12 +80,9 @@ def free_port() -> int:
 
 def master_key_for(instance_dir: Path) -> str:
     """The managed server's master key, created once and kept in the instance folder (mode 600)."""
-    path = instance_dir / "meili-master-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    from directory.instance import secret_file
+
+    return secret_file(instance_dir / "meili-master-key")
 
 
 class MeiliProcess:
@@ -116,8 +112,6 @@ class MeiliProcess:
                 str(self.data_dir / "dumps"),
                 "--snapshot-dir",
                 str(self.data_dir / "snapshots"),
-                "--master-key",
-                self.master_key,
                 "--no-analytics",
                 "--max-indexing-memory",
                 self.max_indexing_memory,
@@ -126,7 +120,8 @@ class MeiliProcess:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "MEILI_NO_ANALYTICS": "true"},
+            # The key by environment: a command line is readable by every user of the machine (ps, /proc).
+            env={**os.environ, "MEILI_NO_ANALYTICS": "true", "MEILI_MASTER_KEY": self.master_key},
         )
         log.close()
         deadline = time.monotonic() + timeout

@@ -18,7 +18,7 @@ FACETS = (
     "wheelchair",
     "availability",
 )
-FILTERABLE = [*FACETS, "status", "source", "service_id", "area_to_review", "verified_at", "_geo"]
+FILTERABLE = [*FACETS, "id", "status", "source", "service_id", "area_to_review", "verified_at", "_geo"]
 SEARCHABLE = [
     "name_fr",
     "name_nl",
@@ -68,9 +68,10 @@ def index_settings() -> dict:
             {"attributePatterns": ["*_fr"], "locales": ["fra"]},
             {"attributePatterns": ["*_nl"], "locales": ["nld"]},
         ],
-        "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+        # `sort` first: a chosen order (distance, name, last verified) wins; without one, relevance decides.
+        "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
         "synonyms": synonyms_from_groups(synonym_groups()),
-        "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8}},
+        "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},
         "pagination": {"maxTotalHits": current_app.config["MAX_TOTAL_HITS"]},
         "separatorTokens": ["/"],

@@ -11,6 +11,12 @@
 Pushes take a lock first (SQLite: the write lock, by deleting their outbox rows before reading; PostgreSQL: an
 advisory lock), so two processes never send an older version of a fiche after a newer one. The same listener
 keeps the SQL full-text table of the fallback search current (`textindex.refresh`), in the edit's transaction.
+
+Imports commit every few hundred rows; pushing after each commit sends Meilisearch many small tasks, and a
+delete-by-filter between additions stops it from batching them. Inside `batched()` the pushes wait until
+PUSH_AT services are pending (and the end of the block), and services created in the transaction skip the delete:
+they have no documents yet. The outbox rows are committed with the data all the same, so nothing is lost if the
+process stops before the push (`flask search sync` sends them).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
@@ -35,6 +42,9 @@ from directory.search.settings import index_settings
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending_service_ids"
+NEW = "search_new_service_ids"  # created in this transaction: no document to delete
+DEFERRED = "search_deferred"  # inside `batched()`: {"ids": set, "new": set} pushed at PUSH_AT or at the end
+PUSH_AT = 5000
 BATCH = 2000
 REINDEX_MARK = 0  # the service id of the outbox row that says "a reindex is running"
 MARK_EXPIRES = 3600  # seconds after which a mark left by a crashed reindex is ignored
@@ -59,6 +69,9 @@ def _touched_service_ids(session: Session) -> set[int]:
     locations: set[int] = set()
     organizations: set[int] = set()
     dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    new = {obj.id for obj in session.new if isinstance(obj, Service) and obj.id is not None}
+    if new:
+        session.info.setdefault(NEW, set()).update(new)
     for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, Service) and obj.id is not None:
             ids.add(obj.id)
@@ -81,36 +94,75 @@ def _after_flush(session: Session, _flush_context: object) -> None:
     enqueue(session, _touched_service_ids(session))
 
 
-def enqueue(session: Session, service_ids: Iterable[int]) -> None:
+def enqueue(session: Session, service_ids: Iterable[int], new: bool = False) -> None:
     """Record services to re-index: outbox rows in the current transaction, pushed after commit.
 
-    The flush listener calls it; so does code that writes with Core statements, which bypass the flush."""
+    The flush listener calls it; so does code that writes with Core statements, which bypass the flush (with
+    `new=True` for rows it has just inserted)."""
     service_ids = set(service_ids)
+    if new:
+        session.info.setdefault(NEW, set()).update(service_ids)
     textindex.refresh(session.connection(), service_ids)
     ids = service_ids - session.info.get(PENDING, set())
     if ids:
-        session.connection().execute(insert(SearchOutbox.__table__), [{"service_id": i, "attempts": 0} for i in ids])
+        session.connection().execute(insert(SearchOutbox), [{"service_id": i, "attempts": 0} for i in ids])
         session.info.setdefault(PENDING, set()).update(ids)
 
 
 def _after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING, None)
-    if ids and current_app.config["SEARCH_SYNC_ON_COMMIT"]:
-        from directory.search.fallback import breaker
+    new = session.info.pop(NEW, set())
+    if not ids or not current_app.config["SEARCH_SYNC_ON_COMMIT"]:
+        return
+    deferred = session.info.get(DEFERRED)
+    if deferred is None:
+        _push_now(ids, new & ids)
+        return
+    deferred["ids"] |= ids
+    deferred["new"] |= new & ids
+    if len(deferred["ids"]) >= PUSH_AT:
+        _flush_deferred(session)
 
-        if breaker().is_open():  # Meilisearch failed moments ago: the retry thread pushes these rows later
-            return
-        with Session(db.engine) as fresh:
-            try:
-                push_services(fresh, ids)
-                fresh.commit()
-            except MeiliError as exc:
-                fresh.rollback()
-                log.warning("search sync deferred for %d services: %s", len(ids), exc)
+
+def _push_now(ids: set[int], new: set[int]) -> None:
+    from directory.search.fallback import breaker
+
+    if breaker().is_open():  # Meilisearch failed moments ago: the retry thread pushes these rows later
+        return
+    with Session(db.engine) as fresh:
+        try:
+            push_services(fresh, ids, new)
+            fresh.commit()
+        except MeiliError as exc:
+            fresh.rollback()
+            log.warning("search sync deferred for %d services: %s", len(ids), exc)
+
+
+def _flush_deferred(session: Session) -> None:
+    deferred = session.info.get(DEFERRED)
+    if deferred and deferred["ids"]:
+        _push_now(deferred["ids"], deferred["new"])
+        deferred["ids"], deferred["new"] = set(), set()
+
+
+@contextmanager
+def batched(session: Session | None = None) -> Iterator[None]:
+    """Within the block, commits push their services PUSH_AT at a time, and the rest when the block ends."""
+    session = session or db.session()
+    outer = DEFERRED in session.info
+    if not outer:
+        session.info[DEFERRED] = {"ids": set(), "new": set()}
+    try:
+        yield
+    finally:
+        if not outer:
+            _flush_deferred(session)
+            session.info.pop(DEFERRED, None)
 
 
 def _after_rollback(session: Session, _previous: object) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(NEW, None)
 
 
 def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Service]:
@@ -136,10 +188,12 @@ def reindex_running(session: Session) -> bool:
     return bool(session.scalar(marks))
 
 
-def push_services(session: Session, ids: set[int]) -> list[dict]:
+def push_services(session: Session, ids: set[int], new: set[int] | frozenset[int] = frozenset()) -> list[dict]:
     """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks.
 
-    During a reindex the rows stay: the reindex pushes them again into the new index after its swap."""
+    The old documents of a service are deleted first (a service loses a location, or is deleted), except for the
+    `new` services, which have none. During a reindex the rows stay: the reindex pushes them again into the new
+    index after its swap."""
     client, uid = get_client(), index_name()
     _lock(session, ids)
     if not reindex_running(session):
@@ -147,7 +201,11 @@ def push_services(session: Session, ids: set[int]) -> list[dict]:
     documents: list[dict] = []
     for service in _load_services(session, ids):
         documents.extend(build_documents(service))
-    tasks = [client.delete_documents_by_filter(uid, f"service_id IN [{', '.join(str(i) for i in sorted(ids))}]")]
+    tasks = []
+    old = ids - new
+    if old:
+        listed = ", ".join(str(i) for i in sorted(old))
+        tasks.append(client.delete_documents_by_filter(uid, f"service_id IN [{listed}]"))
     if documents:
         tasks.append(client.add_documents(uid, documents))
     return tasks
@@ -159,7 +217,7 @@ def sync_outbox(batch: int = 500) -> int:
     since = datetime.fromtimestamp(time.time() - MARK_EXPIRES, UTC)
     stale_marks = delete(SearchOutbox).where(SearchOutbox.service_id == REINDEX_MARK, SearchOutbox.created_at < since)
     db.session.execute(stale_marks)
-    if reindex_running(db.session):
+    if reindex_running(db.session()):
         db.session.commit()
         return 0
     done = 0
@@ -169,7 +227,7 @@ def sync_outbox(batch: int = 500) -> int:
         if not ids:
             db.session.commit()
             return done
-        push_services(db.session, ids)
+        push_services(db.session(), ids)
         db.session.commit()
         done += len(ids)
 
@@ -212,6 +270,7 @@ def reindex() -> int:
         db.session.execute(
             delete(SearchOutbox).where(SearchOutbox.id < mark_id, SearchOutbox.service_id != REINDEX_MARK)
         )
+        db.session.commit()
     finally:
         db.session.rollback()
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id == mark_id))
@@ -225,7 +284,7 @@ def _fill_and_swap(live: str, staging: str) -> int:
     client.wait_for_task(client.create_index(staging))
     client.wait_for_task(client.update_settings(staging, index_settings()))
     count, batch, tasks = 0, [], []
-    for service in _load_services(db.session, None):
+    for service in _load_services(db.session(), None):
         batch.extend(build_documents(service))
         if len(batch) >= BATCH:
             tasks.append(client.add_documents(staging, batch))

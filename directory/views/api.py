@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import csrf
 from directory.i18n import LANGUAGES, get_locale
+from directory.search.alternatives import missing_message
 from directory.search.client import MeiliError
 from directory.search.query import InvalidSearch, parse_search_args, run_search
+from directory.search.unmet import record_after_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -22,7 +24,8 @@ def _error(status: int, field: str | None, message: str) -> tuple[Response, int]
 
 @bp.get("/services")
 def services() -> Response | tuple[Response, int]:
-    """Search services: `{total, page, pages, hits, facets}`; see README for the parameters."""
+    """Search services: `{total, page, pages, sort, understood, hits, facets, missing, alternatives}`; `hits` holds
+    only true matches, `alternatives` related services offered when there are none; see README."""
     lang = request.args.get("lang", "") or get_locale()
     if lang not in LANGUAGES:
         return _error(400, "lang", _("lang must be one of: %(langs)s.", langs=", ".join(LANGUAGES)))
@@ -38,12 +41,20 @@ def services() -> Response | tuple[Response, int]:
             name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
             for name, values in result.facets.items()
         }
-    return jsonify(
-        total=result.total,
-        page=result.page,
-        pages=result.pages,
-        partial=result.partial,
-        degraded=result.degraded,  # answered from the database: Meilisearch is unavailable (reduced search)
-        hits=result.hits,
-        facets=facets,
-    )
+        missing = None if result.total else missing_message(params)
+    record_after_response(result)
+    answer = {
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "sort": params.effective_sort,
+        "degraded": result.degraded,  # answered from the database: Meilisearch is unavailable (reduced search)
+        "understood": params.understood.as_dict(),
+        "hits": result.hits,
+        "facets": facets,
+        "missing": missing,
+        "alternatives": [a.as_dict() for a in result.alternatives],
+    }
+    if params.open_at:
+        answer["unknown_hours"] = {"total": result.unknown_hours_total, "hits": result.unknown_hours}
+    return jsonify(answer)

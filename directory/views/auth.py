@@ -14,23 +14,23 @@ from wtforms.validators import DataRequired, Email, Length
 from directory.extensions import db
 from directory.forms import EmptyForm
 from directory.i18n import get_locale
+from directory.labels import ENUM_LABELS
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
-from directory.operations import accounts, mail
+from directory.operations import accounts
 from directory.security import (
     admin_required,
     current_user,
     login_required,
     login_user,
     logout_user,
+    over_limit,
     rate_limit,
     safe_next,
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang_code>")
-bp.record_once(lambda state: mail.init_app(state.app))
-
-ROLE_LABELS = {Role.EDITOR: _l("Editor"), Role.MODERATOR: _l("Moderator"), Role.ADMIN: _l("Administrator")}
+ROLE_LABELS = ENUM_LABELS["role"]
 
 
 class SignInForm(FlaskForm):
@@ -44,27 +44,16 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
 
 
-bp.add_app_template_global(current_user, "current_user")
-bp.add_app_template_global(lambda role: ROLE_LABELS.get(role, role), "role_label")
-
-
-@bp.app_errorhandler(403)
-def forbidden(_exc: Exception) -> tuple[str, int]:
-    return render_template("auth/error.html", code=403, message=_("You are not allowed to do this.")), 403
-
-
-@bp.app_errorhandler(429)
-def too_many(_exc: Exception) -> tuple[str, int]:
-    return render_template("auth/error.html", code=429, message=_("Too many attempts. Please wait and retry.")), 429
-
-
 @bp.route("/account/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])
-        rate_limit("sign_in_email", current_app.config["RATE_LIMIT_SIGN_IN"], form.email.data.strip().lower())
-        accounts.request_sign_in(form.email.data, get_locale(), safe_next(form.next.data, ""))
+        rate_limit("sign_in", current_app.config["RATE_LIMIT_SIGN_IN"])  # this client's address
+        # Per account, no refusal (anyone may type the address): at most one link per window, the last one still
+        # works. Counted for unknown addresses too, so the answer never tells whether an account exists.
+        email = form.email.data.strip().lower()
+        if not over_limit("sign_in_mail", current_app.config["RATE_LIMIT_SIGN_IN_MAIL"], email):
+            accounts.request_sign_in_later(form.email.data, get_locale(), safe_next(form.next.data, ""))
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
@@ -96,8 +85,8 @@ def sign_out() -> Response:
     user = current_user()
     if user is not None:
         accounts.audit("sign_out", user)
-        db.session.commit()
-    logout_user()
+    logout_user()  # ends every session of the user, copied cookies included
+    db.session.commit()
     return redirect(url_for("public.home"))
 
 
@@ -122,6 +111,7 @@ def account() -> str | Response | tuple[str, int]:
     assert user is not None
     form = _invite_form(user)
     if form.validate_on_submit():
+        rate_limit("invite", current_app.config["RATE_LIMIT_INVITE"], f"user:{user.id}")
         organization = db.session.get(Organization, form.organization.data)
         if organization is None:
             abort(404)
@@ -156,8 +146,7 @@ def set_role(user_id: int) -> Response:
         abort(400)
     accounts.set_role(target, role, current_user())  # type: ignore[arg-type]
     if "active" in request.form:
-        target.active = request.form["active"] == "1"
-        accounts.audit("activate" if target.active else "deactivate", current_user(), target)
+        accounts.set_active(target, request.form["active"] == "1", current_user())  # type: ignore[arg-type]
     db.session.commit()
     flash(_("Saved."))
     return redirect(url_for("auth.users"))

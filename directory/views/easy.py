@@ -15,18 +15,21 @@ from werkzeug.wrappers import Response
 from directory.extensions import db
 from directory.i18n import get_locale, localized
 from directory.maps.builder import build_map
+from directory.maps.config import map_config
+from directory.maps.helplines import helplines_for
 from directory.maps.needs import NEEDS, sectors_for
 from directory.maps.points import search_hits
+from directory.maps.widen import best_first, commune_steps, near_steps
 from directory.models import Commune
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, parse_search_args
-from directory.views.maps import map_config
 
 WORDS = {"fr": "facile", "nl": "eenvoudig"}
 bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig):easy_word>")
 
 SHORT_LIST = 8
 NEAR_RADIUS = 2000
+POOL = 40  # read this many, then put the open, near and free ones first
 
 
 @bp.url_defaults
@@ -69,13 +72,13 @@ def where(need: str) -> str:
 
 @bp.get("/<need>/list")
 def results(need: str) -> str | tuple[str, int]:
-    """Screen 3: a map with big numbered markers and the short list, near a position or in a commune."""
+    """Screen 3: a map with big numbered markers and the short list, near a position or in a commune. When the place
+    has nothing for the need, the search widens step by step (directory/maps/widen.py) and says so; helplines for
+    the need come after the list, or first when nothing at all was found."""
     need = _need_or_404(need)
     lang = get_locale()
     args = request.args.to_dict()
     args = {key: args[key] for key in ("commune", "near") if args.get(key)}
-    if "near" in args:
-        args["radius"] = str(NEAR_RADIUS)
     place = None
     try:
         params = parse_search_args(MultiDict(args), lang)
@@ -90,17 +93,28 @@ def results(need: str) -> str | tuple[str, int]:
             "easy/where.html", need=need, label=NEEDS[need], communes=_communes(), missing_place=True
         ), 400
     params.filters["sector"] = sectors_for(need)
+    steps = commune_steps(params, place) if place is not None else near_steps(params, NEAR_RADIUS)
     try:
-        total, hits = search_hits(params, SHORT_LIST, RETRIEVED)
+        for step in steps:
+            total, hits = search_hits(step.params, POOL, RETRIEVED)
+            if hits:
+                break
     except MeiliError:
         return render_template("errors/503.html"), 503
+    hits = best_first(hits)[:SHORT_LIST]
     points = [
         [hit["_geo"]["lat"], hit["_geo"]["lng"], hit["id"], localized(hit, "name", lang).text, need, str(number)]
         for number, hit in enumerate(hits, start=1)
         if hit.get("_geo")
     ]
+    shown = step.params
     doc = build_map(
-        shown=("commune",), near=params.near, radius=params.radius, cluster=False, layer_control=False, easy=True
+        shown=("commune",),
+        near=params.near,
+        radius=shown.radius if params.near else None,
+        cluster=False,
+        layer_control=False,
+        easy=True,
     )
     config = map_config(
         doc,
@@ -121,7 +135,10 @@ def results(need: str) -> str | tuple[str, int]:
         hits=hits,
         total=total,
         place=place,
-        params=params,
+        params=shown,
+        step=step,
+        helplines=helplines_for(need),
+        for_professionals=helplines_for(need, "professional"),
         doc=doc,
         config=config,
     )

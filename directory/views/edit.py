@@ -6,11 +6,9 @@ drafts and histories answer 404 exactly like missing ones.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
@@ -21,14 +19,6 @@ from directory.operations import accounts, bilingual, editing, freshness, modera
 from directory.security import current_user, editable_service_or_404, login_required
 
 bp = Blueprint("edit", __name__, url_prefix="/<lang_code>/edit")
-bp.add_app_template_global(freshness.is_stale, "is_stale")
-bp.add_app_template_global(moderation.queue_counts, "queue_counts")
-
-
-@bp.app_template_global()
-def leaflet_available() -> bool:
-    """The map pin is optional: shown when the Leaflet assets were installed (static/vendor/leaflet)."""
-    return (Path(current_app.static_folder or "") / "vendor" / "leaflet" / "leaflet.js").is_file()
 
 
 @bp.get("/")
@@ -42,7 +32,7 @@ def dashboard() -> str:
     if not user.is_moderator:
         query = query.where(Service.organization_id.in_(accounts.organization_ids(user)))
     elif not q:
-        query = query.where(False)
+        query = query.where(false())
     if q:
         like = f"%{q}%"
         query = query.where(
@@ -139,9 +129,11 @@ def availability(service_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("The availability was not saved: check the waiting time."))
         return redirect(url_for("edit.dashboard"))
+    user = current_user()
+    assert user is not None  # login_required
     moderation.set_availability(
         fiche,
-        current_user(),
+        user,
         form["availability"].data,
         form["availability_delay_days"].data,
     )

@@ -1,7 +1,6 @@
-"""Translated error pages: 500, and 503 whenever Meilisearch is unreachable on a page that did not handle it.
-
-(404 is registered in `directory.views`.) Under /api/ the answer is JSON like the API's own errors.
-"""
+"""Translated error pages for the whole site: 403, 404, 414 (a huge query string), 429, 500, and 503 when
+Meilisearch or the database is unavailable on a page that did not handle it. Under /api/ the answer is JSON like
+the API's own errors."""
 
 from __future__ import annotations
 
@@ -22,6 +21,24 @@ MAX_QUERY_STRING = 4096  # bytes
 
 def _json(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": {"status": status, "field": None, "message": message}}), status
+
+
+@bp.app_errorhandler(404)
+def not_found(_exc: Exception) -> tuple[Response | str, int]:
+    """A translated 404 page, or JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return _json(404, _("Not found."))
+    return render_template("errors/404.html"), 404
+
+
+@bp.app_errorhandler(403)
+def forbidden(_exc: Exception) -> tuple[str, int]:
+    return render_template("auth/error.html", code=403, message=_("You are not allowed to do this.")), 403
+
+
+@bp.app_errorhandler(429)
+def too_many(_exc: Exception) -> tuple[str, int]:
+    return render_template("auth/error.html", code=429, message=_("Too many attempts. Please wait and retry.")), 429
 
 
 @bp.before_app_request

@@ -52,13 +52,12 @@ def _database() -> tuple[dict, dict | None]:
 
 
 def _search() -> dict:
-    from directory.search import get_client, index_name
+    from directory.search import ping_index
     from directory.search.client import MeiliError
 
-    client = get_client()
     started = time.perf_counter()
     try:
-        client.request("GET", f"/indexes/{index_name()}")
+        ping_index()
         return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
     except MeiliError as exc:
         return {"ok": False, "error": exc.code or "error"}

@@ -11,24 +11,25 @@ from typing import Any
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
+from directory.labels import FACET_TITLES
 from directory.maps.boundaries import LEVELS, feature_collection
-from directory.maps.builder import MapDocument, build_map
+from directory.maps.builder import build_map
+from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
-from directory.maps.orientation import nearest_stops, orientation_geojson
+from directory.maps.orientation import orientation_geojson
 from directory.maps.points import map_points
-from directory.search import fallback, get_client, index_name
+from directory.search import fallback, get_document
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
-from directory.views import query_args
-from directory.views.public import FACET_TITLES
+from directory.web import query_args
 
 bp = Blueprint("maps", __name__, url_prefix="/<lang_code>")
 
-bp.add_app_template_global(nearest_stops, "nearest_stops")  # "how to get there" on fiches, cards and paper
 DOC_ID = re.compile(r"^\d{1,10}-\d{1,10}$")
 RADII = (500, 1000, 2000, 5000)
 
@@ -46,44 +47,34 @@ def compressed_json(data: Any, max_age: int, public: bool = False) -> Response:
     return response
 
 
-def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
-    """What static/js/map.js needs to fill a folium map: its layers, first view, the popup and boundary URLs
-    (for `levels`), and `extra` (markers or their URL, messages...)."""
-    return {
-        "map": doc.name,
-        "layers": doc.layers,
-        "bounds": doc.bounds,
-        "popup_url": url_for("maps.popup", doc_id="__ID__"),
-        "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
-        "orientation_url": url_for("maps.orientation"),
-        "attribution": _("Map data © OpenStreetMap contributors"),
-        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "map": _("Map")},
-        **extra,
-    }
-
-
 @bp.get("/map")
 def map_view() -> str | Response | tuple[str, int]:
     """The search on a map, with its filters and the first results below; `address` is located then kept."""
     lang = get_locale()
     address = request.args.get("address", "").strip()
-    locate_error = None
+    locate_error = suggestion = None
+    args: MultiDict[str, str] = request.args
     if address and not request.args.get("near"):
         try:
             found = locate(address)
             db.session.commit()  # the geocoder cache
-            args = query_args(drop=("page", "address"), near=f"{found.lat:.5f},{found.lng:.5f}")
-            if not args.get("radius", [""])[0]:  # "Whole region" in the form: a place still wants a circle
-                args["radius"] = ["1000"]
-            return redirect(url_for("maps.map_view", **args))
+            target = query_args(drop=("page", "address"), near=f"{found.lat:.5f},{found.lng:.5f}")
+            if not target.get("radius", [""])[0]:  # "Whole region" in the form: a place still wants a circle
+                target["radius"] = ["1000"]
+            return redirect(url_for("maps.map_view", **target))
         except LocateError as exc:
             db.session.rollback()
             locate_error = exc.message
+            args = request.args.copy()
+            args.poplist("radius")  # a distance without a place: the search goes on in the whole region
+            suggestion = exc.suggestion
     try:
-        params = parse_search_args(request.args, lang)
+        params = parse_search_args(args, lang)
     except InvalidSearch as exc:
         params = SearchParams(q=request.args.get("q", "")[:200], lang=lang)
-        return render_template("map/map.html", result=None, params=params, error=exc.message, doc=None), 400
+        return render_template(
+            "map/map.html", result=None, params=params, error=exc.message, doc=None, address=address
+        ), 400
     try:
         result = run_search(params)
     except MeiliError:
@@ -118,6 +109,7 @@ def map_view() -> str | Response | tuple[str, int]:
         result=result,
         params=params,
         error=locate_error,
+        suggestion=suggestion,
         doc=doc,
         config=config,
         address=address,
@@ -147,19 +139,10 @@ def popup(doc_id: str) -> str:
     """The popup of one marker (an index document: a service at a location), as an HTML fragment."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    hit = fallback.degrade(lambda: _indexed_document(doc_id), lambda: fallback.document(doc_id))
+    hit = fallback.degrade(lambda: get_document(doc_id), lambda: fallback.document(doc_id))
     if hit is None:
         abort(404)
     return render_template("map/_popup.html", hit=hit)
-
-
-def _indexed_document(doc_id: str) -> dict | None:
-    try:
-        return get_client().request("GET", f"/indexes/{index_name()}/documents/{doc_id}")  # type: ignore[no-any-return]
-    except MeiliError as exc:
-        if exc.code == "document_not_found":
-            return None
-        raise
 
 
 @bp.get("/map/boundaries/<level>.json")

@@ -24,11 +24,11 @@ from directory.maps.svg import Paper, PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.pdf import html_to_pdf, render_pdf
-from directory.presenters import fiche_url
+from directory.presenters import MAX_SHEET, fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, SearchParams, parse_search_args
 from directory.security import rate_limit
-from directory.views import query_args
+from directory.web import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
 
@@ -37,8 +37,6 @@ PAPER_ROWS = {"a4": 3, "a3": 4}  # entries per row of the list (static/css/print
 # The map's printed width and highest height (static/css/print.css: page content width, .paper-map max-height).
 PAPERS = {"a4": Paper(186, 84), "a3": Paper(269, 160)}
 POOL = 400  # services read to choose those that cover the area
-MAX_SHEET = 5
-bp.add_app_template_global(MAX_SHEET, "sheet_max")
 
 
 def _respond(template: str, filename: str, status: int = 200, **context: object) -> Response | tuple[str, int]:
@@ -55,7 +53,7 @@ def _respond(template: str, filename: str, status: int = 200, **context: object)
 
 def _this_page(**changes: str) -> str:
     """This print page's URL with some parameters changed (paper size, PDF)."""
-    return url_for(request.endpoint or "", **query_args(**changes))
+    return url_for(request.endpoint or "", **query_args((), **changes))
 
 
 @bp.get("/print/map")
@@ -63,7 +61,7 @@ def print_map() -> Response | tuple[str, int]:
     """A numbered map of one commune, quartier or bassin with the list of its services, for A4 or A3."""
     lang = get_locale()
     paper = request.args.get("paper", "a4")
-    error = None
+    error, area = None, None
     try:
         params = parse_search_args(request.args, lang)
         if paper not in PAPER_LIMITS:
@@ -73,7 +71,7 @@ def print_map() -> Response | tuple[str, int]:
             raise InvalidSearch("area", _("A printed map is about one area: choose one commune, quartier or bassin."))
     except InvalidSearch as exc:
         error = exc.message
-    if error:
+    if error or area is None:
         return render_template("print/map.html", error=error, entries=[], paper="a4"), 400
     try:
         total, pool = search_hits(params, POOL, RETRIEVED)
@@ -183,5 +181,11 @@ def sheet() -> Response | tuple[str, int]:
     ]
     missing = len(ids) - len(services)
     return _respond(
-        "print/sheet.html", "sheet", entries=entries, missing=missing, pdf_url=_this_page(format="pdf"), error=None
+        "print/sheet.html",
+        "sheet",
+        entries=entries,
+        missing=missing,
+        pdf_url=_this_page(format="pdf"),
+        share_url=url_for("printing.sheet", ids=",".join(str(s.id) for s in services), _external=True),
+        error=None,
     )

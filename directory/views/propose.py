@@ -15,8 +15,7 @@ from directory.forms import ServiceForm, form_values
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import proposals
-from directory.security import rate_limit
-from directory.views.selfserve import count_public_request
+from directory.security import count_public_request, rate_limit
 
 bp = Blueprint("propose", __name__, url_prefix="/<lang_code>")
 NEW_SERVICE_DEFAULTS = {"status": "active", "availability": "unknown", "cost": "unknown", "access": "unknown"}

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template
 from flask import request as flask_request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.i18n import get_locale
+from directory.labels import FACET_TITLES, SORT_LABELS
 from directory.models import Bassin, Sector, Service
 from directory.models.services import whole_service
 from directory.presenters import fiche_url
+from directory.search.alternatives import missing_message
 from directory.search.client import MeiliError
 from directory.search.query import FACETS, InvalidSearch, SearchParams, parse_search_args, run_search
-from directory.views import query_args
+from directory.search.unmet import record_after_response
 
 bp = Blueprint("public", __name__, url_prefix="/<lang_code>")
 
-FACET_TITLES = {
-    "sector": _l("Sector"),
-    "function": _l("Coordination function"),
-    "bassin": _l("Care area (bassin)"),
-    "commune": _l("Commune"),
-    "quartier": _l("Neighbourhood"),
-    "language": _l("Languages spoken"),
-    "public": _l("For whom"),
-    "cost": _l("Cost"),
-    "access": _l("Access"),
-    "wheelchair": _l("Wheelchair access"),
-    "availability": _l("Availability"),
-}
 POPULAR_SECTORS = (
     "general_practitioner",
     "medical_house",
@@ -42,23 +30,6 @@ POPULAR_SECTORS = (
     "night_shelter",
     "pharmacy",
 )
-
-
-@bp.app_context_processor
-def search_helpers() -> dict:
-    """`search_url` for templates (the map view reuses it)."""
-    return {"search_url": search_url}
-
-
-def search_url(remove: tuple[str, str] | None = None, page: int | None = None, endpoint: str = "public.search") -> str:
-    """The current search's URL with one filter value removed, another page, or for another view (map)."""
-    args = query_args(drop=("page",))
-    if remove:
-        name, value = remove
-        args[name] = [v for raw in args.get(name, []) for v in raw.split(",") if v and v != value]
-    if page and page > 1:
-        args["page"] = [str(page)]
-    return url_for(endpoint, **args)
 
 
 @bp.get("/")
@@ -84,8 +55,16 @@ def search() -> tuple[str, int] | str:
         result = run_search(params)
     except MeiliError:
         return render_template("errors/503.html"), 503
+    record_after_response(result)
     return render_template(
-        "public/search.html", result=result, params=params, error=None, facet_titles=FACET_TITLES, facets=FACETS
+        "public/search.html",
+        result=result,
+        params=params,
+        error=None,
+        facet_titles=FACET_TITLES,
+        facets=FACETS,
+        missing=None if result.total else missing_message(params),
+        sorts=SORT_LABELS,
     )
 
 

@@ -21,7 +21,7 @@ from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import claims
-from directory.security import login_user, rate_limit
+from directory.security import count_public_request, login_user, rate_limit
 
 bp = Blueprint("selfserve", __name__, url_prefix="/<lang_code>")
 
@@ -52,14 +52,6 @@ def public_service_or_404(service_id: int) -> Service:
     if fiche is None or fiche.status == "inactive":
         abort(404)
     return fiche
-
-
-def count_public_request(scope: str, email: str | None = None) -> None:
-    """Rate limits of the public forms: per client address and, when given, per e-mail address."""
-    limit = current_app.config["RATE_LIMIT_CLAIM"]
-    rate_limit(scope, limit)
-    if email:
-        rate_limit(scope + "_email", limit, email.strip().lower())
 
 
 @bp.get("/for-services")

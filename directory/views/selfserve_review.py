@@ -14,8 +14,6 @@ from directory.operations import bilingual, claims, completeness, proposals, rev
 from directory.security import current_user, moderator_required
 
 bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
-bp.add_app_template_global(completeness.of, "completeness")
-bp.add_app_template_global(bilingual.behind, "languages_behind")
 
 
 @bp.get("/claims")

@@ -29,15 +29,20 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app on http://127.0.0.1:<free port>, in a thread, for the duration of one test."""
+def serve(app: Flask) -> Iterator[str]:
+    """Serve `app` on http://127.0.0.1:<free port> in a thread until the generator is closed."""
     server = make_server("127.0.0.1", free_port(), app, threaded=True, request_handler=QuietKeepAliveHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app on http://127.0.0.1:<free port>, in a thread, for the duration of one test."""
+    yield from serve(app)
 
 
 @pytest.fixture(scope="session")

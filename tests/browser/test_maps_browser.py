@@ -66,15 +66,16 @@ def test_easy_read_flow_with_the_keyboard_only(page, live_server: str, directory
         pytest.fail("the Food button cannot be reached with Tab")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/nl/eenvoudig/eat$"))
-    page.locator("#commune").focus()
-    page.keyboard.press("End")  # the last commune in the list
-    page.locator("#commune").select_option(label="Schaarbeek")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Tonen"
+    for _ in range(40):  # Tab to the commune, then Enter: one link per commune
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Schaarbeek":
+            break
+    else:
+        pytest.fail("the commune cannot be reached with Tab")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"commune=21015"))
     assert markers(page) == 1
-    card = page.locator(".easy-card")
+    card = page.locator("ol.easy-list > .easy-card")  # the places (helplines follow in their own list)
     assert card.count() == 1
     assert "Gratis" in card.inner_text() and "Zonder afspraak" in card.inner_text()
     screenshot(page, "easy-results-nl")

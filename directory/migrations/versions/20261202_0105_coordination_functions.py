@@ -1,15 +1,15 @@
 """Coordination functions: the vocabulary (coordination_function) and what a service declares it offers
 
-Revision ID: 0104_coord
-Revises: 0103_selfserve
+Revision ID: 0105_coord
+Revises: 0104_search
 Create Date: 2026-12-02 08:55:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0104_coord"
-down_revision = "0103_selfserve"
+revision = "0105_coord"
+down_revision = "0104_search"
 branch_labels = None
 depends_on = None
 

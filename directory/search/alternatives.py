@@ -1,0 +1,170 @@
+"""When nothing matches: labelled alternatives that are really related, never unrelated fiches.
+
+In this order, each group with its reason: the same kind and place without the other words, the same kind and
+place without the language or public condition, the same kind in the neighbouring communes, elsewhere in the
+same bassin, related kinds in the same place, then the same kind anywhere in the region. All groups are asked for
+in one multi-search, only when the search itself found nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+
+from flask_babel import gettext as _
+
+from directory.extensions import db
+from directory.geo.neighbours import commune_neighbours
+from directory.labels import code_label
+from directory.search import get_client, index_name
+from directory.search.lexicon import DATA_DIR
+from directory.search.places import place_names
+
+PER_GROUP = 5
+MAX_SHOWN = 12
+
+
+@dataclass
+class Alternative:
+    """A group of alternatives: why they are offered (`code` for machines, `reason` translated) and the hits."""
+
+    code: str
+    reason: str
+    hits: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"reason": self.code, "label": self.reason, "hits": self.hits}
+
+
+@cache
+def related_sectors() -> dict[str, list[str]]:
+    """sector → related sectors (directory/data/related_sectors.csv)."""
+    with (DATA_DIR / "related_sectors.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["sector"]: [s for s in row["related"].split("|") if s] for row in csv.DictReader(fh)}
+
+
+def _communes_and_bassins(places: dict[str, list[str]]) -> tuple[set[str], set[str]]:
+    """The communes and bassins the understood places lie in."""
+    from directory.models import Commune, Quartier
+
+    communes, bassins = set(places.get("commune", [])), set(places.get("bassin", []))
+    for code in [*places.get("quartier", []), *places.get("section", [])]:
+        if (quartier := db.session.get(Quartier, code)) is not None:
+            communes.update([quartier.commune_nis] if quartier.commune_nis else [])
+            bassins.update([quartier.bassin_code] if quartier.bassin_code else [])
+    for nis in communes:
+        if (commune := db.session.get(Commune, nis)) is not None and commune.bassin_code:
+            bassins.add(commune.bassin_code)
+    return communes, bassins
+
+
+AREAS = ("commune", "quartier", "bassin")
+
+
+def _kind_and_place(params) -> tuple[list[str], dict[str, list[str]], str, str]:
+    """(sectors, chosen area filters, kind label, place label): understood from the query, else chosen."""
+    understood, lang = params.understood, params.lang
+    sectors = understood.sectors or params.filters.get("sector", [])
+    chosen = {k: v for k, v in params.filters.items() if k in AREAS} if not understood.places() else {}
+    kind = " / ".join(code_label("sector", s, lang) for s in sectors)
+    where = ", ".join(place_names(understood, lang) or [code_label(k, c, lang) for k, v in chosen.items() for c in v])
+    return sectors, chosen, kind, where
+
+
+def _groups(params) -> list[tuple[str, str, str, list[str]]]:
+    """(code, reason, words, filter clauses) of each applicable group. The kind and the place come from the
+    understood query, else from the chosen filters (the easy-read mode and the facets choose them)."""
+    from dataclasses import replace
+
+    from directory.search.query import _in, filter_expression, understood_clauses
+
+    understood, lang = params.understood, params.lang
+    sectors, chosen, kind, where = _kind_and_place(params)
+    if not sectors:
+        return []
+    places = understood.places() or chosen
+    relaxed = {k: v for k, v in params.filters.items() if k != "sector" and k not in chosen}
+    base = filter_expression(replace(params, filters=relaxed), understood=False)
+    words = understood.words if understood else params.q
+    filters = understood.place_filters() or chosen
+    place = "(" + " OR ".join(_in(k, codes) for k, codes in filters.items()) + ")" if filters else None
+    conditions = [t.text for t in understood.terms if any(k in ("public", "language") for k, _v in t.kinds())]
+    strict = understood_clauses(understood) or [_in("sector", sectors), *([place] if place else [])]
+    groups: list[tuple[str, str, str, list[str]]] = []
+    sector = _in("sector", sectors)
+    if words:
+        groups.append(
+            ("without_words", _("%(kind)s, without “%(words)s”", kind=kind, words=words), "", [*base, *strict])
+        )
+    if conditions:
+        label = _("%(kind)s, without the condition “%(condition)s”", kind=kind, condition=", ".join(conditions))
+        groups.append(("without_condition", label, "", base + [sector] + ([place] if place else [])))
+    if places:
+        communes, bassins = _communes_and_bassins(places)
+        neighbours = sorted({n for c in communes for n in commune_neighbours().get(c, [])} - communes)
+        if neighbours:
+            label = _("%(kind)s in a neighbouring commune of %(place)s", kind=kind, place=where)
+            groups.append(("neighbouring_commune", label, "", [*base, sector, _in("commune", neighbours)]))
+        if bassins:
+            names = ", ".join(code_label("bassin", b, lang) for b in sorted(bassins))
+            label = _("%(kind)s elsewhere in the care area (bassin) %(bassin)s", kind=kind, bassin=names)
+            groups.append(("same_bassin", label, "", [*base, sector, _in("bassin", sorted(bassins))]))
+    related = sorted({r for s in sectors for r in related_sectors().get(s, [])} - set(sectors))
+    if related:
+        names = " / ".join(code_label("sector", s, lang) for s in related)
+        label = (
+            _("Related services in %(place)s: %(kinds)s", place=where, kinds=names)
+            if places
+            else _("Related services: %(kinds)s", kinds=names)
+        )
+        groups.append(("related_kind", label, "", base + [_in("sector", related)] + ([place] if place else [])))
+    if places:
+        groups.append(("region", _("%(kind)s elsewhere in the Brussels region", kind=kind), "", [*base, sector]))
+    return groups
+
+
+def missing_message(params) -> str:
+    """What the directory does not have, said plainly ("No CPAS / OCMW in Anderlecht in the directory yet.")."""
+    understood = params.understood
+    _sectors, _chosen, kind, where = _kind_and_place(params)
+    conditions = ", ".join(t.text for t in understood.terms if any(k in ("public", "language") for k, _v in t.kinds()))
+    words = understood.words if understood else params.q
+    if kind and words:
+        return _("No %(kind)s matches “%(words)s” in the directory.", kind=kind, words=words)
+    if kind and conditions:
+        kind = f"{kind} ({conditions})"
+    if kind and where:
+        return _("No %(kind)s in %(place)s in the directory yet.", kind=kind, place=where)
+    if kind:
+        return _("No %(kind)s in the directory yet.", kind=kind)
+    if where and words:
+        return _("No service matches “%(words)s” in %(place)s.", words=words, place=where)
+    return _("No service matches “%(words)s”.", words=words or params.q)
+
+
+def find(params) -> list[Alternative]:
+    """The alternative groups for a search that found nothing (empty when nothing related exists)."""
+    from directory.search.query import RETRIEVED, sort_expression
+    from directory.search.ranking import arrange
+
+    groups = _groups(params)
+    if not groups:
+        return []
+    uid = index_name()
+    sort = [s for s in sort_expression(params) if s.startswith("_geoPoint")]
+    queries = []
+    for _code, _reason, words, clauses in groups:
+        query = {"indexUid": uid, "q": words, "filter": clauses, "limit": PER_GROUP, "attributesToRetrieve": RETRIEVED}
+        if sort or params.origin:
+            query["sort"] = sort or [f"_geoPoint({params.origin[0]}, {params.origin[1]}):asc"]
+        queries.append(query)
+    results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
+    shown: set[str] = set()
+    found: list[Alternative] = []
+    for (code, reason, _words, _filters), result in zip(groups, results, strict=True):
+        hits = [h for h in arrange(result["hits"], params) if h["id"] not in shown][: MAX_SHOWN - len(shown)]
+        if hits:
+            shown.update(h["id"] for h in hits)
+            found.append(Alternative(code, reason, hits))
+    return found
