@@ -5,6 +5,7 @@ The value checks themselves (`directory.operations.validation`) are shared with 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -71,7 +72,7 @@ def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
             elif field.kind == "choice":
                 values[name] = row.choice(field, raw)
             elif field.kind == "terms":
-                values[name] = row.optional(field.name, lambda raw, f=field: _terms(f, raw), raw, [])
+                values[name] = row.optional(field.name, functools.partial(_terms, field), raw, [])
             elif field.kind in CLEAN:
                 values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
     return values

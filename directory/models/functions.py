@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 
 #: structured conditions a service may declare for the functions it offers: who is eligible, who may ask
 ELIGIBILITY = ("lives_in_region", "adult", "has_network", "insurance_not_required", "not_in_other_scheme")
@@ -17,7 +17,7 @@ REQUESTERS = ("asked_by_person", "asked_by_carer", "asked_by_professional")
 CONDITIONS = ELIGIBILITY + REQUESTERS
 
 
-class CoordinationFunction(db.Model):
+class CoordinationFunction(Model):
     """One function, e.g. "organisateur de concertation / overlegorganisator"."""
 
     __tablename__ = "coordination_function"
