@@ -123,6 +123,9 @@ def test_the_glossary_lists_the_services_of_the_chosen_area_and_answers_the_guid
     guided = client.get("/nl/coordination/", query_string={"situation": "hospital"}).data.decode()
     assert "Wie doet wat in de coördinatie?" in guided
     assert "Vraag naar: Ziekenhuisreferent" in guided
+    assert "Voir toute la Région" in page_text(client.get("/fr/coordination/", query_string={"area": "bassin:sud"}))
     assert client.get("/fr/coordination/", query_string={"area": "commune:99999"}).status_code == 404
+    search_page = page_text(client.get("/nl/search", query_string={"function": "concertation_organiser"}))
+    assert "Coördinatiefunctie" in search_page and "Concertation Schaerbeek" in search_page
     fiche = client.get(f"/fr/services/{ids[0]}").data.decode()
     assert "/fr/coordination/#concertation_organiser" in fiche
