@@ -127,7 +127,7 @@ def setup(skip_data: bool) -> None:
 def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
     """Start the managed Meilisearch (unless MEILI_URL is set), then the site through gunicorn, until SIGTERM or
     Ctrl-C; Meilisearch stops after the last worker."""
-    from directory.serving import start_managed_meili
+    from directory.search.managed import start_managed_meili
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     reloaded_child = os.environ.get("WERKZEUG_RUN_MAIN") == "true"  # the debug server's reloader runs us again

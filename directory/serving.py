@@ -1,21 +1,17 @@
-"""Serving the site: gunicorn in production (`flask serve`), the reloading debug server (`flask serve --dev`), the
-managed Meilisearch started before them and stopped after them, and the development request handler (HTTP/1.1
-keep-alive with TCP_NODELAY) that the debug server, the browser tests and the benchmarks use."""
+"""Serving the site: gunicorn in production (`flask serve`), the reloading debug server (`flask serve --dev`)
+(the managed Meilisearch is started before them and stopped after them, see directory.search.managed), and the
+development request handler (HTTP/1.1 keep-alive with TCP_NODELAY) that the debug server, the browser tests and
+the benchmarks use."""
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from werkzeug.serving import WSGIRequestHandler
-
-if TYPE_CHECKING:
-    from directory.search.server import MeiliProcess
 
 
 class KeepAliveHandler(WSGIRequestHandler):
@@ -35,54 +31,6 @@ class QuietKeepAliveHandler(KeepAliveHandler):
         pass
 
 
-def port_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether nothing listens on `host:port`."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def start_managed_meili(app: Flask, say: Callable[[str], object] = print) -> MeiliProcess | None:
-    """Start the managed Meilisearch on MEILI_PORT, or on a free port when another program holds that one (the
-    chosen port reaches the server's worker processes through DIRECTORY_MEILI_PORT). None when our own server
-    (our key works) already answers there."""
-    from directory.search.client import MeiliError
-    from directory.search.server import MeiliProcess, free_port, install_binary
-
-    client = app.extensions["meili"]
-    if client.health():
-        try:
-            client.request("GET", "/indexes", params={"limit": 1})
-            return None
-        except MeiliError:
-            pass  # another Meilisearch, with another key
-    port = int(app.config["MEILI_PORT"])
-    if not port_free(port):
-        port = free_port()
-        say(f"Port {app.config['MEILI_PORT']} is taken by another program: Meilisearch will listen on {port}.")
-        app.config["MEILI_PORT"], app.config["MEILI_URL"] = port, f"http://127.0.0.1:{port}"
-        _renew_meili_client(app)
-        os.environ["DIRECTORY_MEILI_PORT"] = str(port)
-    binary = install_binary(Path(app.config["MEILI_BINARY"]))
-    process = MeiliProcess(binary, Path(app.config["MEILI_DATA_DIR"]), port, app.config["MEILI_MASTER_KEY"]).start()
-    say(f"Meilisearch {process.url} started")
-    return process
-
-
-def _renew_meili_client(app: Flask) -> None:
-    """Replace the Meilisearch client by a new one, which has not opened a connection yet."""
-    from directory.search.client import MeiliClient
-
-    app.extensions["meili"].close()
-    app.extensions["meili"] = MeiliClient(
-        app.config["MEILI_URL"], app.config["MEILI_MASTER_KEY"], app.config["MEILI_TIMEOUT"]
-    )
-
-
 def release_connections(app: Flask) -> None:
     """Close what this process opened (database pool, Meilisearch connection) before gunicorn forks its workers,
     so each worker opens its own and none is shared across processes."""
@@ -91,7 +39,9 @@ def release_connections(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    _renew_meili_client(app)
+    from directory.search.managed import renew_client
+
+    renew_client(app)
 
 
 class ProductionServer(BaseApplication):

@@ -78,6 +78,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on `host:port`."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def master_key_for(instance_dir: Path) -> str:
     """The managed server's master key, created once and kept in the instance folder (mode 600)."""
     from directory.instance import secret_file
