@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         campaigns,
         candidates,
+        coordination,
         coverage,
         easy,
         edit,
@@ -83,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp):
+    for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp, coordination.bp):
         app.register_blueprint(blueprint)
     for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
         app.register_blueprint(blueprint)

@@ -46,6 +46,16 @@ ENUM_LABELS = {
         "resolved": _l("Corrected"),
         "dismissed": _l("Dismissed"),
     },
+    "function_condition": {
+        "lives_in_region": _l("Lives in the Brussels-Capital Region"),
+        "adult": _l("Adult (18 or over)"),
+        "has_network": _l("Has an existing support network, professionals included"),
+        "insurance_not_required": _l("Health-insurance status not required"),
+        "not_in_other_scheme": _l("Not already followed in another concertation scheme"),
+        "asked_by_person": _l("The person may ask"),
+        "asked_by_carer": _l("A carer may ask"),
+        "asked_by_professional": _l("A social or health professional may ask"),
+    },
     "status": {
         "active": _l("Active"),
         "temporarily_closed": _l("Temporarily closed"),
@@ -57,6 +67,7 @@ ENUM_LABELS = {
 # Titles of the search facets (search page, map page).
 FACET_TITLES = {
     "sector": _l("Sector"),
+    "function": _l("Coordination function"),
     "bassin": _l("Care area (bassin)"),
     "commune": _l("Commune"),
     "quartier": _l("Neighbourhood"),
@@ -93,14 +104,17 @@ def language_name(code: str, lang: str) -> str:
 
 def _names(table: str) -> dict[str, tuple[str, str]]:
     """code → (name_fr, name_nl) for a vocabulary or area table, cached for a minute."""
-    from directory.models import Bassin, Commune, Public, Quartier, Sector
+    from directory.models import Bassin, Commune, CoordinationFunction, Public, Quartier, Sector
 
     now = time.monotonic()
     hit = _cache.get(table)
     if hit and now - hit[0] < _CACHE_SECONDS:
         return hit[1]
-    models: dict[str, type[Sector] | type[Public] | type[Bassin] | type[Commune] | type[Quartier]]
+    models: dict[
+        str, type[Sector] | type[Public] | type[Bassin] | type[Commune] | type[Quartier] | type[CoordinationFunction]
+    ]
     models = {"sector": Sector, "public": Public, "bassin": Bassin, "commune": Commune, "quartier": Quartier}
+    models["function"] = CoordinationFunction
     model = models[table]
     key = getattr(model, "nis" if model is Commune else "code")
     rows = db.session.execute(select(key, model.name_fr, model.name_nl)).all()
@@ -112,6 +126,11 @@ def _names(table: str) -> dict[str, tuple[str, str]]:
 def clear_cache() -> None:
     """Forget cached vocabulary and area names (after an admin edit or in tests)."""
     _cache.clear()
+
+
+def term_codes(kind: str) -> list[str]:
+    """The codes a "terms" field may hold: a fixed condition list (in ENUM_LABELS) or a vocabulary table's codes."""
+    return list(ENUM_LABELS[kind]) if kind in ENUM_LABELS else sorted(_names(kind))
 
 
 def code_label(kind: str, code: str, lang: str) -> str:

@@ -30,6 +30,8 @@ class ServiceRecord:
     sectors: list[str] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    function_conditions: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     email: str = ""
     website: str = ""

@@ -80,7 +80,7 @@ def _core(item: dict, location: dict) -> dict[str, Any]:
 
 def _raw(value: Any, kind: str) -> Any:
     """A value as a `ServiceRecord` holds it: lists and coordinates as they are, anything else as a string."""
-    if kind in ("codes", "phones", "languages", "number"):
+    if kind in ("codes", "terms", "phones", "languages", "number"):
         return value if value not in ("", None) else ([] if kind != "number" else None)
     return "" if value is None else str(value)
 

@@ -20,7 +20,7 @@ from importers.base import Importer, RowError, ServiceRecord
 COLUMNS = template_columns()
 REQUIRED = ("source_id",)
 LIST_SEPARATOR = "|"
-LISTS = ("codes", "phones", "languages")
+LISTS = ("codes", "terms", "phones", "languages")
 
 
 def _list(value: str) -> list[str]:

@@ -99,7 +99,7 @@ SIGNED_IN = [
 ]
 PROTECTED = PER_FICHE + MODERATOR + ADMIN + SIGNED_IN
 # Open to anonymous visitors on purpose (each is tested where it lives).
-PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health"}
+PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health", "coordination"}
 # The open-data API, its page and the downloads (tests/test_api_contract.py, tests/test_exports.py).
 PUBLIC_BLUEPRINTS |= {"api_data", "api_hsds", "api_docs", "api_export"}
 PUBLIC_ENDPOINTS = {

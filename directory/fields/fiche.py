@@ -65,6 +65,27 @@ FIELDS: tuple[Field, ...] = (
         facet="public",
         help=_l("Publics (directory/data/publics.csv)."),
     ),
+    Field(
+        "functions",
+        _l("Coordination functions offered"),
+        "terms",
+        choices="function",
+        facet="function",
+        help=_l(
+            "Coordination or orientation functions the service offers (codes or names in "
+            "directory/data/functions.csv: concertation_organiser|case_manager…), separated by |."
+        ),
+    ),
+    Field(
+        "function_conditions",
+        _l("Conditions for these functions"),
+        "terms",
+        choices="function_condition",
+        help=_l(
+            "Who can receive these functions and who may ask, separated by |: lives_in_region, adult, has_network, "
+            "insurance_not_required, not_in_other_scheme, asked_by_person, asked_by_carer, asked_by_professional."
+        ),
+    ),
     choice(
         "availability",
         _l("Availability"),

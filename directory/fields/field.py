@@ -8,14 +8,15 @@ from typing import Any
 LANGS = ("fr", "nl")
 #: kind → what an empty value is (in the editing state, in a `ServiceRecord` and in the database)
 EMPTY: dict[str, Any] = {"date": None, "integer": None, "number": None, "hours": None, "codes": [], "phones": []}
-EMPTY |= {"languages": []}
+EMPTY |= {"languages": [], "terms": []}
 
 
 @dataclass(frozen=True)
 class Field:
     """One field of a fiche.
 
-    kind: text | area (long text) | email | url | phones | languages | codes (vocabulary `choices`) |
+    kind: text | area (long text) | email | url | phones | languages | codes (vocabulary `choices`, a list beside
+    the service) | terms (codes of the vocabulary or condition list `choices`, kept in a column of the service) |
     choice (enum `choices`, labels in `directory.labels.ENUM_LABELS`) | hours (OSM opening_hours) |
     integer | number | date.
     column: the import-template column (stem for a pair); None when the template has no such column.

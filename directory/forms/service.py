@@ -33,7 +33,7 @@ from directory.extensions import db
 from directory.forms.hours import HoursForm, error, hours_data
 from directory.geo.tagging import point_in_region
 from directory.i18n import get_locale
-from directory.labels import ENUM_LABELS, language_name
+from directory.labels import ENUM_LABELS, code_label, language_name, term_codes
 from directory.models import PostalCode, Public, Sector
 from directory.operations.phones import format_phone
 from directory.operations.validation import Invalid, clean_email, clean_languages, clean_phone, clean_url
@@ -66,6 +66,7 @@ def form_field(field: fields.Field) -> Any:
         "phones": lambda: TextAreaField(field.label, validators=length),
         "choice": lambda: SelectField(field.label, choices=enum_choices(field.choices)),
         "codes": lambda: MultiCheckboxField(field.label, choices=[]),
+        "terms": lambda: MultiCheckboxField(field.label, choices=[]),
         "languages": lambda: MultiCheckboxField(field.label, choices=[]),
         "integer": lambda: IntegerField(field.label, validators=numbers),
         "number": lambda: FloatField(field.label, validators=numbers),
@@ -88,6 +89,9 @@ class ServiceForm(HoursForm):
         for name, model in (("sectors", Sector), ("publics", Public)):
             rows: Iterable[Sector | Public] = db.session.scalars(select(model).order_by(getattr(model, f"name_{lang}")))
             self[name].choices = [SelectChoice(row.code, getattr(row, f"name_{lang}")) for row in rows]
+        for field in fields.owned_by("service", ("terms",)):
+            labels = [(code, code_label(field.choices, code, lang)) for code in term_codes(field.choices)]
+            self[field.name].choices = [SelectChoice(code, text) for code, text in labels]
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field validators, then the checks that need several fields or the database."""
@@ -158,7 +162,7 @@ def form_values(form: ServiceForm, current: dict[str, Any]) -> dict[str, Any]:
             data = form[name].data if field.kind != "hours" else None
             if field.kind in CLEAN:
                 values[key] = CLEAN[field.kind](data or "")
-            elif field.kind in ("codes", "languages"):
+            elif field.kind in ("codes", "terms", "languages"):
                 values[key] = sorted(data or [])
             elif field.kind == "date":
                 values[key] = data.isoformat() if data else None

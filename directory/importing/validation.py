@@ -5,6 +5,7 @@ The value checks themselves (`directory.operations.validation`) are shared with 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
 from directory.models import Location, Organization, PostalCode, Service
 from directory.operations import validation as v
+from directory.operations.vocabulary import terms_lookup
 from importers.base import ServiceRecord
 
 
@@ -52,6 +54,11 @@ CLEAN: dict[str, Callable[[Any], Any]] = {"email": v.clean_email, "url": v.clean
 CLEAN |= {"languages": v.clean_languages, "integer": v.clean_days}
 
 
+def _terms(field: fields.Field, raw: list[str]) -> list[str]:
+    """Codes of a "terms" field from codes or names (an unknown one is refused with the closest suggested)."""
+    return sorted(set(v.match_codes(raw, terms_lookup(field.choices), field.choices)))
+
+
 def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
     """The record's values of the fields declared for `owner` (texts stripped; invalid values dropped with a
     warning); coordinates and hours are cleaned by the caller."""
@@ -64,6 +71,8 @@ def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
                 values[name] = raw
             elif field.kind == "choice":
                 values[name] = row.choice(field, raw)
+            elif field.kind == "terms":
+                values[name] = row.optional(field.name, functools.partial(_terms, field), raw, [])
             elif field.kind in CLEAN:
                 values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
     return values

@@ -5,6 +5,7 @@ from directory.models.bilingual import TextStamp  # noqa: F401
 from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
 from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.dedupe import MergeCandidate, ServiceSource
+from directory.models.functions import CoordinationFunction
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401
@@ -34,6 +35,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "Commune",
+    "CoordinationFunction",
     "Cost",
     "GeocodeCache",
     "Location",

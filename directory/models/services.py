@@ -159,6 +159,9 @@ class Service(Model):
     documents_nl: Mapped[str] = mapped_column(Text, default="")
 
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes spoken
+    # coordination functions offered (codes of `CoordinationFunction`) and their conditions (`functions.CONDITIONS`)
+    functions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    function_conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
     opening_hours: Mapped[str | None] = mapped_column(Text)  # OSM opening_hours syntax; NULL = unknown
     hours_note_fr: Mapped[str] = mapped_column(Text, default="")
     hours_note_nl: Mapped[str] = mapped_column(Text, default="")

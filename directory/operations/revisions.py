@@ -119,7 +119,7 @@ def as_text(value: Any, key: str = "") -> str:
     if isinstance(value, list):
         if kind == "phones":
             return ", ".join(format_phone(number) for number in value)
-        if kind in ("codes", "languages"):
+        if kind in ("codes", "terms", "languages"):
             return ", ".join(code_label(vocabulary, code, get_locale()) for code in value)
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -98,7 +98,7 @@ def clean_days(raw: str) -> int:
     return int(raw)
 
 
-def term_lookup(vocabulary: dict[str, tuple[str, str]]) -> dict[str, str]:
+def term_lookup(vocabulary: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Lower-cased code, FR name and NL name → code."""
     return {term.strip().lower(): code for code, names in vocabulary.items() for term in (code, *names)}
 

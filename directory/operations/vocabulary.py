@@ -1,4 +1,5 @@
-"""Bilingual vocabularies (sectors / service types and publics), kept as data in directory/data/*.csv."""
+"""Bilingual vocabularies (sectors / service types, publics, coordination functions), kept as data in
+directory/data/*.csv."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import Public, Sector
+from directory.models import CoordinationFunction, Public, Sector
+from directory.operations.validation import term_lookup
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # General equivalences beyond the sector names (Meilisearch does not split Dutch compounds). Words whose meaning
@@ -27,9 +29,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def load_vocabularies() -> str:
-    """Upsert sectors and publics from the CSV files (idempotent); return a one-line summary."""
+    """Upsert sectors, publics and functions from the CSV files (idempotent); return a one-line summary."""
     changed = 0
-    for model, name in ((Sector, "sectors.csv"), (Public, "publics.csv")):
+    tables = ((Sector, "sectors.csv"), (Public, "publics.csv"), (CoordinationFunction, "functions.csv"))
+    for model, name in tables:
         for row in _rows(name):
             values = {k: v.strip() for k, v in row.items() if k in model.__table__.columns}
             obj = db.session.get(model, values["code"])
@@ -46,7 +49,18 @@ def load_vocabularies() -> str:
     clear_cache()
     sectors = len(db.session.scalars(select(Sector.code)).all())
     publics = len(db.session.scalars(select(Public.code)).all())
-    return f"vocabularies: {sectors} sectors, {publics} publics ({changed} rows changed)"
+    functions = len(db.session.scalars(select(CoordinationFunction.code)).all())
+    return f"vocabularies: {sectors} sectors, {publics} publics, {functions} functions ({changed} rows changed)"
+
+
+def terms_lookup(kind: str) -> dict[str, str]:
+    """For a "terms" field (`directory.fields`): every accepted spelling, lower-cased → its code. A function is
+    found by its code and all its names in both languages; a condition by its code."""
+    if kind == "function":
+        return term_lookup({f.code: tuple(f.names) for f in db.session.scalars(select(CoordinationFunction))})
+    from directory.labels import term_codes
+
+    return term_lookup({code: () for code in term_codes(kind)})
 
 
 def synonym_groups() -> list[list[str]]:

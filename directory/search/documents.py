@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
+from sqlalchemy.orm import object_session
+
 from directory import fields
-from directory.models import Location, Service
+from directory.extensions import db
+from directory.models import CoordinationFunction, Location, Service
 from directory.operations.phones import format_phone
 
 #: the declared fields copied as they are into every document (texts, enum values, hours, postcode…)
@@ -39,6 +42,20 @@ def document_id(service_id: int, location_id: int | None) -> str:
     return f"{service_id}-{location_id or 0}"
 
 
+def _functions(service: Service) -> dict:
+    """The coordination functions a service declares: codes (facet "function"), names, and every other name of
+    each in both languages (`function_terms`), so that a search finds a function by any of its names."""
+    session = object_session(service) or db.session  # documents are built in the sync's own session
+    found = [f for code in service.functions or [] if (f := session.get(CoordinationFunction, code))]
+    return {
+        "function": [f.code for f in found],
+        "function_fr": [f.name_fr for f in found],
+        "function_nl": [f.name_nl for f in found],
+        "function_terms": [name for f in found for name in f.names[2:]],
+        "function_condition": sorted(service.function_conditions or []),
+    }
+
+
 def build_documents(service: Service) -> list[dict]:
     """The index documents of a service; empty for an inactive one (it leaves the index)."""
     if service.status == "inactive":
@@ -49,6 +66,7 @@ def build_documents(service: Service) -> list[dict]:
         terms = getattr(service, field.name)
         base[field.facet] = [t.code for t in terms]
         base |= {f"{field.facet}_{lang}": [getattr(t, f"name_{lang}") for t in terms] for lang in fields.LANGS}
+    base |= _functions(service)
     base |= {
         "service_id": service.id,
         "organization_fr": org.name_fr if org else "",

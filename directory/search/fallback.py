@@ -90,6 +90,7 @@ def degrade(meili: Callable[[], T], sql: Callable[[], T]) -> T:
 
 # Filters ------------------------------------------------------------------------------------------------
 _AREA = {"commune": Location.commune_nis, "quartier": Location.quartier_code, "bassin": Location.bassin_code}
+_JSON_LISTS = {"language": Service.languages, "function": Service.functions}
 _LINKS = {
     "sector": (service_sector, service_sector.c.sector_code),
     "public": (service_public, service_public.c.public_code),
@@ -111,8 +112,8 @@ def _condition(name: str, values: list[str]) -> ColumnElement:
     if name in _LINKS:
         table, column = _LINKS[name]
         return Service.id.in_(select(table.c.service_id).where(column.in_(values)))
-    if name == "language":  # a JSON list of codes; codes are [a-z0-9_-] (validated), so a quoted LIKE is exact
-        return or_(*(cast(Service.languages, Text).like(f'%"{v}"%') for v in values))
+    if name in _JSON_LISTS:  # a JSON list of codes; codes are [a-z0-9_-] (validated), so a quoted LIKE is exact
+        return or_(*(cast(_JSON_LISTS[name], Text).like(f'%"{v}"%') for v in values))
     return _value(name).in_(values)
 
 
@@ -192,8 +193,8 @@ def _matching_terms(params) -> tuple[list[str], int]:
 def _facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
     """Disjunctive counts: documents matching every filter but this facet's own, per value."""
     base = _documents(params, terms, skip=name).subquery("docs")
-    if name == "language":
-        rows = db.session.execute(select(Service.languages).join(base, base.c.sid == Service.id))
+    if name in _JSON_LISTS:
+        rows = db.session.execute(select(_JSON_LISTS[name]).join(base, base.c.sid == Service.id))
         return dict(Counter(code for (codes,) in rows for code in codes or []))
     if name in _LINKS:
         table, column = _LINKS[name]

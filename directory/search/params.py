@@ -59,6 +59,7 @@ RETRIEVED = [
     "_geo",
     "area_to_review",
     "public",
+    "function",
 ]
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 # The facets a search can filter and count on, in display order.
 FACETS = (
     "sector",
+    "function",
     "bassin",
     "commune",
     "quartier",
@@ -24,6 +25,9 @@ SEARCHABLE = [
     "sector_fr",
     "sector_nl",
     "sector_terms",
+    "function_fr",
+    "function_nl",
+    "function_terms",
     "organization_fr",
     "organization_nl",
     "commune_fr",

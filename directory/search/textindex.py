@@ -17,7 +17,17 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.sql.elements import TextClause
 
-from directory.models import Bassin, Commune, Location, Organization, Public, Quartier, Sector, Service
+from directory.models import (
+    Bassin,
+    Commune,
+    CoordinationFunction,
+    Location,
+    Organization,
+    Public,
+    Quartier,
+    Sector,
+    Service,
+)
 from directory.models.services import service_at_location, service_public, service_sector
 
 TABLE = "search_text"
@@ -67,6 +77,11 @@ def create(connection: Connection) -> None:
         )
 
 
+_FUNCTION_NAMES = select(
+    CoordinationFunction.code, CoordinationFunction.name_fr, CoordinationFunction.name_nl, CoordinationFunction.synonyms
+)
+
+
 def bodies(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
     """The normalised searchable text of each active service among `ids`."""
     ids = list(ids)
@@ -80,12 +95,15 @@ def bodies(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
             Service.description_nl,
             Organization.name_fr,
             Organization.name_nl,
+            Service.functions,
         )
         .join(Organization, Organization.id == Service.organization_id, isouter=True)
         .where(Service.id.in_(ids), Service.status != "inactive")
     )
-    for sid, *texts in services:
+    functions = {code: " ".join(names).replace("|", " ") for code, *names in connection.execute(_FUNCTION_NAMES)}
+    for sid, *texts, codes in services:
         parts[sid].extend(t or "" for t in texts)
+        parts[sid].extend(functions.get(code, "") for code in codes or [])
     related = [
         select(service_sector.c.service_id, Sector.name_fr, Sector.name_nl, Sector.synonyms)
         .join(Sector, Sector.code == service_sector.c.sector_code)
