@@ -29,11 +29,8 @@ class MeiliInstallError(RuntimeError):
 
 def sha256_of(path: Path) -> str:
     """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def install_binary(target: Path) -> Path:
