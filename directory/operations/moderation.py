@@ -186,9 +186,7 @@ def close_report(report: ProblemReport, moderator: User, status: ReportStatus, n
     report.status, report.handled_by_id, report.handled_at = status, moderator.id, utcnow()
     audit("report_" + str(status), moderator, report, details={"service": report.service_id})
     if report.email:
-        from flask import url_for
-
-        link = url_for("public.service", lang_code=report.lang, service_id=report.service_id, _external=True)
+        link = mail.public_url("public.service", lang_code=report.lang, service_id=report.service_id)
         subject = N_("Your report: corrected") if status == ReportStatus.RESOLVED else N_("Your report was checked")
         template = "moderation/mail_report_outcome.txt"
         mail.send_template(report.email, report.lang, template, subject, report=report, note=note.strip(), link=link)

@@ -200,7 +200,7 @@ def publish(proposal: ServiceProposal, moderator: User) -> Service:
     proposal.status, proposal.service_id = RequestStatus.GRANTED, service.id
     proposal.decided_at, proposal.decided_by_id = utcnow(), moderator.id
     audit("proposal_publish", moderator, proposal, details={"service": service.id})
-    link = url_for("public.service", lang_code=proposal.lang, service_id=service.id, _external=True)
+    link = mail.public_url("public.service", lang_code=proposal.lang, service_id=service.id)
     _mail(proposal, "published", link=link)
     db.session.flush()
     return service
