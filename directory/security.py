@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import queue
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from directory.extensions import db
@@ -26,6 +30,7 @@ from directory.models.base import utcnow
 from directory.operations.accounts import can_edit, revoke_sessions
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 SQL_INTEGER_MAX = 2**63 - 1  # the largest id a database column holds (PostgreSQL BIGINT, SQLite INTEGER)
 
 
@@ -169,6 +174,53 @@ def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | No
     if over_limit(scope, limit, subject):
         db.session.commit()  # keep the clean-up; nothing else happened in this request
         abort(429)
+
+
+_hits: queue.SimpleQueue = queue.SimpleQueue()
+_writer: threading.Thread | None = None
+_writer_lock = threading.Lock()
+
+
+def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
+    """`rate_limit` for the open API's reads, which are many and cheap: the request only counts the client's recent
+    hits (one read) and answers 429 at the limit; its own hit is written after the response, by a worker thread
+    (so a search never waits for a database commit). The limit still holds across processes; concurrent
+    requests of one client may pass it by a few."""
+    count, seconds = int(limit[0]), int(limit[1])
+    key = _key(scope, request.remote_addr or "")
+    since = utcnow() - timedelta(seconds=seconds)
+    used = db.session.scalar(
+        select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at >= since)
+    )
+    if (used or 0) >= count:
+        abort(429)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.testing:  # tests send the next request right after this one: write before the response is closed
+        _write_hit(app, key, since)
+        return
+    _hits.put((app, key, since))
+    global _writer
+    with _writer_lock:
+        if _writer is None or not _writer.is_alive():
+            _writer = threading.Thread(target=_write_hits, name="rate-limit-hits", daemon=True)
+            _writer.start()
+
+
+def _write_hits() -> None:
+    while True:
+        _write_hit(*_hits.get())
+
+
+def _write_hit(app: Flask, key: str, since: Any) -> None:
+    """Record one hit of `key` and forget its hits older than `since`, in a transaction of its own."""
+    with app.app_context():
+        try:
+            db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
+            db.session.add(RateLimitHit(key=key))
+            db.session.commit()
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            log.warning("rate-limit hit not recorded: %s", exc)
 
 
 def count_public_request(scope: str, email: str | None = None) -> None:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from directory.extensions import csrf, db
-from directory.security import rate_limit
+from directory.security import rate_limit_reads
 
 MAX_PER_PAGE = 100
 CORS_HEADERS = {
@@ -90,8 +90,7 @@ def protect(bp: Blueprint) -> None:
     def limit() -> Response | None:
         if request.method == "OPTIONS":
             return Response(status=204, headers=CORS_HEADERS)
-        rate_limit("api", current_app.config["RATE_LIMIT_API"])
-        db.session.commit()  # the hit counts even if the view fails
+        rate_limit_reads("api", current_app.config["RATE_LIMIT_API"])  # the hit is written after the response
         return None
 
     @bp.after_request
