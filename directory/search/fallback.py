@@ -153,14 +153,15 @@ def _documents(params, terms: list[str], skip: str | None = None) -> Select:
 
 def _understood(stmt: Select, understood) -> Select:
     """The filters of the understood query, as `directory.search.query.understood_clauses` gives Meilisearch."""
-    sectors = understood.sectors
-    if sectors:
-        stmt = stmt.where(_condition("sector", sectors))
+    sectors, functions = understood.sectors, understood.functions
+    kinds = [_condition(name, codes) for name, codes in (("sector", sectors), ("function", functions)) if codes]
+    if kinds:  # a kind of service OR a coordination function
+        stmt = stmt.where(or_(*kinds))
     if places := understood.place_filters():
         stmt = stmt.where(or_(*(_value(kind).in_(codes) for kind, codes in places.items())))
     if publics := understood.values("public"):
         strict = _condition("public", publics)
-        if sectors:  # softly: for that public, for everyone, or no public given
+        if kinds:  # softly: for that public, for everyone, or no public given
             listed = select(service_public.c.service_id)
             everyone = listed.where(service_public.c.public_code == "everyone")
             strict = or_(strict, Service.id.not_in(listed), Service.id.in_(everyone))

@@ -1,4 +1,5 @@
-"""The words the search understands: the professional thesaurus (directory/data/thesaurus.csv), everyday place
+"""The words the search understands: the professional thesaurus (directory/data/thesaurus.csv: kinds of service,
+coordination functions, publics, languages), everyday place
 names (directory/data/places.csv) and the official names of communes, quartiers, bassins and postcodes.
 
 Each term applies only in its own language(s): NL "arts" is a doctor, FR "arts" means nothing here. Terms are
@@ -47,10 +48,11 @@ class Entry:
     language: list[str] = field(default_factory=list)
     places: list[tuple[str, str]] = field(default_factory=list)  # (kind, code)
     region: bool = False
+    function: list[str] = field(default_factory=list)  # coordination functions (directory/data/functions.csv)
 
     def merge(self, other: Entry) -> None:
         self.langs |= other.langs
-        for name in ("sector", "public", "language", "places"):
+        for name in ("sector", "public", "language", "places", "function"):
             mine = getattr(self, name)
             mine.extend(v for v in getattr(other, name) if v not in mine)
         self.region = self.region or other.region
@@ -77,6 +79,7 @@ def thesaurus_entries() -> Iterable[tuple[str, Entry]]:
                 _split(row["sector"]),
                 _split(row["public"]),
                 _split(row["language"]),
+                function=_split(row.get("function")),
             ),
         )
 

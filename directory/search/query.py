@@ -65,20 +65,31 @@ def _in(name: str, values: list[str], negate: bool = False) -> str:
     return f"{name} {'NOT IN' if negate else 'IN'} [{quoted}]"
 
 
+def kind_clause(sectors: list[str], functions: list[str], negate: bool = False) -> str:
+    """What is looked for: the kinds of service OR the coordination functions understood ("hulplijn" is both a
+    listening line and a helpdesk); with `negate`, neither."""
+    pairs = [(name, codes) for name, codes in (("sector", sectors), ("function", functions)) if codes]
+    if negate:
+        return " AND ".join(_in(name, codes, negate=True) for name, codes in pairs)
+    clauses = [_in(name, codes) for name, codes in pairs]
+    return clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"
+
+
 def understood_clauses(understood: Understood, kinds: bool = True) -> list[str]:
-    """Filter clauses of what the query means (without the kinds of service when `kinds` is false). A public
-    narrows a kind of service softly (services for that public or for everyone); alone, it is strict."""
+    """Filter clauses of what the query means (without the kinds of service and functions when `kinds` is false).
+    A public narrows a kind of service softly (services for that public or for everyone); alone, it is strict."""
     clauses: list[str] = []
-    sectors = understood.sectors
-    if sectors and kinds:
-        clauses.append(_in("sector", sectors))
+    sectors, functions = understood.sectors, understood.functions
+    if (sectors or functions) and kinds:
+        clauses.append(kind_clause(sectors, functions))
     places = understood.place_filters()
     if places:
         clauses.append("(" + " OR ".join(_in(kind, codes) for kind, codes in places.items()) + ")")
     publics = understood.values("public")
     if publics:
         strict = _in("public", publics)
-        clauses.append(f'({strict} OR public IS EMPTY OR public = "everyone")' if sectors else strict)
+        soft = sectors or functions
+        clauses.append(f'({strict} OR public IS EMPTY OR public = "everyone")' if soft else strict)
     languages = understood.values("language")
     if languages:
         clauses.append(_in("language", languages))
@@ -120,7 +131,7 @@ def text_query(
 
     Only the fields of the query's language are searched: the same letters in the other language mean nothing."""
     understood = params.understood
-    terms = [t.text for t in understood.terms if any(kind == "sector" for kind, _codes in t.kinds())]
+    terms = [t.text for t in understood.terms if any(kind in ("sector", "function") for kind, _codes in t.kinds())]
     if not terms:
         return None
     lang = params.lang
@@ -132,7 +143,7 @@ def text_query(
         "filter": [
             *filter_expression(params, understood=False, extra=extra),
             *understood_clauses(understood, kinds=False),
-            _in("sector", understood.sectors, negate=True),
+            kind_clause(understood.sectors, understood.functions, negate=True),
         ],
         "page": 1,
         "hitsPerPage": limit,

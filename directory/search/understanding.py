@@ -43,11 +43,19 @@ class Term:
     use_sector: bool = True  # False when the term only qualifies another kind ("médecin sans papiers")
     sectors: list[str] | None = None  # narrower than the entry's when several terms agree ("SDF douches")
 
+    @property
+    def is_kind(self) -> bool:
+        """True when the term names what is looked for: a kind of service or a coordination function."""
+        return bool(self.entry.sector or self.entry.function)
+
     def kinds(self) -> list[tuple[str, list[str]]]:
         """[(facet, codes)] this term sets."""
         result: list[tuple[str, list[str]]] = []
-        if self.entry.sector and self.use_sector:
-            result.append(("sector", self.sectors or self.entry.sector))
+        if self.is_kind and self.use_sector:  # a kind of service, a coordination function, or both ("hulplijn")
+            if self.entry.sector:
+                result.append(("sector", self.sectors or self.entry.sector))
+            if self.entry.function:
+                result.append(("function", self.entry.function))
         elif self.entry.public:
             result.append(("public", self.entry.public))
         if self.entry.language:
@@ -79,6 +87,10 @@ class Understood:
     def sectors(self) -> list[str]:
         return self.values("sector")
 
+    @property
+    def functions(self) -> list[str]:
+        return self.values("function")
+
     def places(self) -> dict[str, list[str]]:
         """Understood places by kind (a quartier is searched as words, not filtered: see `understand`)."""
         return {kind: codes for kind in PLACE_KINDS if (codes := self.values(kind))}
@@ -98,7 +110,7 @@ class Understood:
 
     def as_dict(self) -> dict:
         """The API's `understood` object."""
-        out: dict = {kind: self.values(kind) for kind in ("sector", *PLACE_KINDS, "public", "language")}
+        out: dict = {kind: self.values(kind) for kind in ("sector", "function", *PLACE_KINDS, "public", "language")}
         out["words"] = self.words
         out["terms"] = [{"text": t.text, "remove": t.key, **dict(t.kinds())} for t in self.terms]
         return out
@@ -195,7 +207,7 @@ def _qualify(terms: list[Term]) -> None:
     """With several kinds in one query, a term that also names a public qualifies the others instead of adding its
     own kind: "médecin sans papiers" is a doctor for undocumented people, "aide alimentaire SDF" food aid for
     homeless people."""
-    kinds = [t for t in terms if t.entry.sector]
+    kinds = [t for t in terms if t.is_kind]
     if len(kinds) < 2:
         return
     qualifiers = [t for t in kinds if t.entry.public]

@@ -28,7 +28,7 @@ _worker_lock = threading.Lock()
 def _key(result) -> tuple[str, str, str]:
     params = result.params
     filters = {k: sorted(v) for k, v in params.filters.items()}
-    for kind in ("sector", "commune", "section", "quartier", "bassin", "public", "language"):
+    for kind in ("sector", "function", "commune", "section", "quartier", "bassin", "public", "language"):
         if values := params.understood.values(kind):
             filters[f"understood_{kind}"] = values
     query = " ".join(tokens(params.q))[:200]
