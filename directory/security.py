@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -179,24 +181,40 @@ def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | No
 _hits: queue.SimpleQueue = queue.SimpleQueue()
 _writer: threading.Thread | None = None
 _writer_lock = threading.Lock()
+_counts: dict[str, tuple[float, int, int]] = {}  # client key → (read at, hits in the database then, own hits since)
+
+
+READS_REFRESH_SECONDS = 5.0  # how old a process's copy of a client's hit count may be
 
 
 def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
-    """`rate_limit` for the open API's reads, which are many and cheap: the request only counts the client's recent
-    hits (one read) and answers 429 at the limit; its own hit is written after the response, by a worker thread
-    (so a search never waits for a database commit). The limit still holds across processes; concurrent
-    requests of one client may pass it by a few."""
+    """`rate_limit` for the open API's reads, which are many and cheap. The process counts each client's hits
+    from the database at most every READS_REFRESH_SECONDS, and in between adds its own; it answers 429 at the
+    limit. The hit itself is written after the response, by a worker thread, so a search never waits for the
+    database. The limit still holds across processes, give or take the hits of the last seconds."""
     count, seconds = int(limit[0]), int(limit[1])
     key = _key(scope, request.remote_addr or "")
     since = utcnow() - timedelta(seconds=seconds)
-    used = db.session.scalar(
-        select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at >= since)
-    )
-    if (used or 0) >= count:
-        abort(429)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.testing:  # tests send the next request right after this one: write before the response is closed
-        _write_hit(app, key, since)
+    now = time.monotonic()
+    with _writer_lock:
+        read_at, counted, own = _counts.get(key, (-math.inf, 0, 0))
+    if app.testing or now - read_at > READS_REFRESH_SECONDS:
+        counted = (
+            db.session.scalar(
+                select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at >= since)
+            )
+            or 0
+        )
+        read_at, own = now, 0
+        if len(_counts) > 10_000:  # forget clients not seen lately
+            _counts.clear()
+    if counted + own >= count:
+        abort(429)
+    with _writer_lock:
+        _counts[key] = (read_at, counted, own + 1)
+    if app.testing:  # tests send the next request right after this one: write before answering
+        _write_hit(app, [(key, since)])
         return
     _hits.put((app, key, since))
     global _writer
@@ -207,20 +225,27 @@ def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
 
 
 def _write_hits() -> None:
+    """The writer thread: every hit waiting is written in one transaction (one commit, not one per request)."""
     while True:
-        _write_hit(*_hits.get())
+        batch = [_hits.get()]
+        while not _hits.empty() and len(batch) < 1000:
+            batch.append(_hits.get_nowait())
+        for app in {app for app, _key, _since in batch}:  # one application per process, except in tests
+            _write_hit(app, [(key, since) for owner, key, since in batch if owner is app])
 
 
-def _write_hit(app: Flask, key: str, since: Any) -> None:
-    """Record one hit of `key` and forget its hits older than `since`, in a transaction of its own."""
+def _write_hit(app: Flask, hits: list[tuple[str, Any]]) -> None:
+    """Record one hit of each (key, since) and forget the hits of that key older than `since`, in one
+    transaction of its own."""
     with app.app_context():
         try:
-            db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
-            db.session.add(RateLimitHit(key=key))
+            for key, since in hits:
+                db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
+                db.session.add(RateLimitHit(key=key))
             db.session.commit()
         except SQLAlchemyError as exc:
             db.session.rollback()
-            log.warning("rate-limit hit not recorded: %s", exc)
+            log.warning("rate-limit hits not recorded: %s", exc)
 
 
 def count_public_request(scope: str, email: str | None = None) -> None:

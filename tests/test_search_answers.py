@@ -12,7 +12,7 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import UnmetSearch
 from directory.search.sync import wait_until_indexed
-from tests.account_helpers import Team, sign_in
+from tests.account_helpers import Team, page_text, sign_in
 from tests.factories import ANDERLECHT, SCHAERBEEK, make_service
 
 MOLENBEEK = (50.8550, 4.3240)
@@ -206,3 +206,26 @@ def test_map_list_and_easy_read_offer_the_same_alternatives(app: Flask, client: 
     easy = client.get("/fr/facile/money/list?commune=21001").get_data(as_text=True)  # CPAS is under "money"
     assert "Voici des lieux dans les communes d&#39;à côté." in easy  # easy-read widens to the neighbours and says so
     assert "CPAS de Molenbeek" in easy and "Pharma City" not in easy
+
+
+def test_a_function_name_finds_the_services_offering_it_with_a_chip(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_service("Réseau Santé Ixelles", ["social_work_centre"], functions=["concertation_organiser"])
+        make_service("Équipe Soutien", ["mental_health"], functions=["case_manager"], at=ANDERLECHT)
+        make_service("Tele-Onthaal Brussel", ["listening_line"])
+        make_service("Numéro Social Bruxelles", ["social_work_centre"], functions=["helpdesk"])
+        make_service("Concertation Café", ["community_centre"])  # shares a word, offers no function
+        db.session.commit()
+        wait_until_indexed()
+    found = api(client, q="organisateur de concertation", lang="fr")
+    assert names(found["hits"]) == ["Réseau Santé Ixelles"]
+    assert found["understood"]["function"] == ["concertation_organiser"] and found["understood"]["words"] == ""
+    assert names(api(client, q="overlegorganisator", lang="nl")["hits"]) == ["Réseau Santé Ixelles"]
+    assert names(api(client, q="casemanager Anderlecht", lang="nl")["hits"]) == ["Équipe Soutien"]
+    # "hulplijn" is a listening line and a helpdesk: either
+    assert sorted(names(api(client, q="hulplijn", lang="nl")["hits"])) == [
+        "Numéro Social Bruxelles",
+        "Tele-Onthaal Brussel",
+    ]
+    page = page_text(client.get("/fr/search", query_string={"q": "tiers concertateur"}))
+    assert "Organisateur de concertation (tiers concertateur)" in page and "Réseau Santé Ixelles" in page

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from directory.extensions import db
 from directory.search.lexicon import Entry, Lexicon, tokens
 from directory.search.understanding import understand
 
@@ -121,3 +123,50 @@ def test_the_lexicon_corrects_only_to_a_single_close_word() -> None:
     assert lexicon.correct("pharmcie") == "pharmacie"
     assert lexicon.correct("ocwm") == "ocwm"  # four letters: exact only
     assert tokens("L'ONE d’Anderlecht") == ["l", "one", "d", "anderlecht"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "q", "expected"),
+    [
+        ("fr", "organisateur de concertation", {"function": ["concertation_organiser"]}),
+        ("fr", "tiers concertateur", {"function": ["concertation_organiser"]}),
+        ("nl", "overlegorganisator", {"function": ["concertation_organiser"]}),
+        ("fr", "case manager", {"function": ["case_manager"]}),
+        ("nl", "casemanager", {"function": ["case_manager"]}),
+        ("fr", "référent hospitalier", {"function": ["hospital_referent"]}),
+        ("fr", "referent hospitalier", {"function": ["hospital_referent"]}),  # no accents
+        ("nl", "liaisonverpleegkundige", {"function": ["hospital_referent"]}),
+        ("fr", "RAQ", {"function": ["neighbourhood_relay"]}),
+        ("nl", "zorgcoördinator", {"function": ["proximity_referent"]}),
+        ("nl", "zorgcoordinator", {"function": ["proximity_referent"]}),
+        ("nl", "LWGC", {"function": ["clss_referent"]}),
+        ("fr", "coordination", {"function": ["proximity_referent"]}),
+        ("nl", "coordination", {"words": "coordination"}),  # a French name means nothing in Dutch
+        ("fr", "overlegorganisator", {"words": "overlegorganisator"}),  # nor a Dutch one in French
+        ("fr", "RAQ Anderlecht", {"function": ["neighbourhood_relay"], "commune": ["21001"]}),
+        # a name of both a kind of service and a function looks for either
+        ("nl", "hulplijn", {"sector": ["listening_line"], "function": ["helpdesk"]}),
+        ("fr", "interprète", {"sector": ["social_interpreting"], "function": ["social_interpreter"]}),
+    ],
+)
+def test_coordination_functions_are_understood_by_any_of_their_names(
+    app: Flask, lang: str, q: str, expected: dict
+) -> None:
+    assert meaning(app, q, lang) == expected
+
+
+@pytest.mark.parametrize("q", ["RAQ", "CLSS", "LWGC"])
+def test_function_acronyms_never_match_by_typo(app: Flask, q: str) -> None:
+    assert "function" not in meaning(app, q[:-1] + "X")
+
+
+def test_every_name_of_every_function_is_understood_in_a_language(app: Flask) -> None:
+    from directory.models import CoordinationFunction
+
+    with app.app_context():
+        functions = list(db.session.scalars(select(CoordinationFunction)))
+        assert len(functions) >= 10
+        for function in functions:
+            for name in function.names:
+                found = [understand(name, lang).functions for lang in ("fr", "nl")]
+                assert [function.code] in found, (function.code, name)

@@ -12,7 +12,9 @@ import csv
 from dataclasses import dataclass, field
 from functools import cache
 
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.geo.neighbours import commune_neighbours
@@ -44,18 +46,42 @@ def related_sectors() -> dict[str, list[str]]:
         return {row["sector"]: [s for s in row["related"].split("|") if s] for row in csv.DictReader(fh)}
 
 
-def _communes_and_bassins(places: dict[str, list[str]]) -> tuple[set[str], set[str]]:
-    """The communes and bassins the understood places lie in."""
+@dataclass
+class Geography:
+    """What the alternatives need of the areas, read once per application (areas change only with `geo load`)."""
+
+    neighbours: dict[str, list[str]]  # commune NIS → neighbouring communes
+    quartiers: dict[str, tuple[str | None, str | None]]  # quartier → (commune NIS, bassin)
+    commune_bassin: dict[str, str | None]  # commune NIS → bassin
+
+
+def geography() -> Geography:
+    """The application's `Geography` (no database query per search)."""
     from directory.models import Commune, Quartier
 
+    cached = current_app.extensions.get("search_alternatives_geography")
+    if cached is None:
+        quartiers = db.session.execute(select(Quartier.code, Quartier.commune_nis, Quartier.bassin_code))
+        communes = db.session.execute(select(Commune.nis, Commune.bassin_code))
+        cached = current_app.extensions["search_alternatives_geography"] = Geography(
+            commune_neighbours(),
+            {code: (nis, bassin) for code, nis, bassin in quartiers},
+            {nis: bassin for nis, bassin in communes},
+        )
+    return cached  # type: ignore[no-any-return]
+
+
+def _communes_and_bassins(places: dict[str, list[str]]) -> tuple[set[str], set[str]]:
+    """The communes and bassins the understood places lie in."""
+    areas = geography()
     communes, bassins = set(places.get("commune", [])), set(places.get("bassin", []))
     for code in [*places.get("quartier", []), *places.get("section", [])]:
-        if (quartier := db.session.get(Quartier, code)) is not None:
-            communes.update([quartier.commune_nis] if quartier.commune_nis else [])
-            bassins.update([quartier.bassin_code] if quartier.bassin_code else [])
+        nis, bassin = areas.quartiers.get(code, (None, None))
+        communes.update([nis] if nis else [])
+        bassins.update([bassin] if bassin else [])
     for nis in communes:
-        if (commune := db.session.get(Commune, nis)) is not None and commune.bassin_code:
-            bassins.add(commune.bassin_code)
+        if bassin := areas.commune_bassin.get(nis):
+            bassins.add(bassin)
     return communes, bassins
 
 
@@ -102,7 +128,7 @@ def _groups(params) -> list[tuple[str, str, str, list[str]]]:
         groups.append(("without_condition", label, "", base + [sector] + ([place] if place else [])))
     if places:
         communes, bassins = _communes_and_bassins(places)
-        neighbours = sorted({n for c in communes for n in commune_neighbours().get(c, [])} - communes)
+        neighbours = sorted({n for c in communes for n in geography().neighbours.get(c, [])} - communes)
         if neighbours:
             label = _("%(kind)s in a neighbouring commune of %(place)s", kind=kind, place=where)
             groups.append(("neighbouring_commune", label, "", [*base, sector, _in("commune", neighbours)]))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
+from flask import current_app
+
 from directory.extensions import db
 from directory.labels import code_label
 from directory.search.understanding import Understood
@@ -19,11 +21,16 @@ def place_origin(understood: Understood) -> tuple[float, float] | None:
         ("section", Quartier),
         ("commune", Commune),
     )
+    centres = current_app.extensions.setdefault("search_place_centres", {})  # areas do not move: one query each
     for kind, model in models:
         for code in understood.values(kind):
-            row = cast(Quartier | Commune | None, db.session.get(model, code))
-            if row is not None and row.lat is not None and row.lon is not None:
-                return row.lat, row.lon
+            key = (model.__name__, code)
+            if key not in centres:
+                row = cast(Quartier | Commune | None, db.session.get(model, code))
+                found = row is not None and row.lat is not None and row.lon is not None
+                centres[key] = (row.lat, row.lon) if found else None  # type: ignore[union-attr]
+            if centres[key] is not None:
+                return cast(tuple[float, float], centres[key])
     return None
 
 
