@@ -5,7 +5,8 @@
 The dataset is fixed: the `make run` data (OpenStreetMap points and hospital sites of ../shared/data) plus clearly
 synthetic fiches (bench/synthetic.py) for the sectors that data lacks, in a temporary database and index. Each
 query is sent to the real API (/api/v1/services, first page of 10); relevance is decided by the query's judgement
-(sectors, place, language, public, name) against the fields of each fiche, never by the search itself.
+(sectors or coordination functions, place, language, public, name) against the fields of each fiche, never by
+the search itself.
 
 Printed: precision@5 (relevant among the first min(5, R) results, R = relevant fiches in the dataset, over the
 queries with R > 0), nDCG@10 (binary gains, same queries), the zero-result rate where relevant fiches exist, and
@@ -42,9 +43,10 @@ class Judged:
     language: str
     public: str
     name: str
+    functions: set[str]
 
     def relevant(self, doc: dict) -> bool:
-        if not self.sectors & set(doc.get("sector") or []):
+        if not (self.sectors & set(doc.get("sector") or []) or self.functions & set(doc.get("function") or [])):
             return False
         if self.place:
             field, codes = self.place
@@ -73,11 +75,12 @@ def load_queries(path: Path = QUERIES) -> list[Judged]:
                 Judged(
                     row["query"],
                     row["lang"],
-                    set(row["sectors"].split("|")),
+                    {s for s in row["sectors"].split("|") if s},
                     place,
                     row["language"],
                     row["public"],
                     row["name"],
+                    {f for f in (row.get("functions") or "").split("|") if f},
                 )
             )
     return judged
@@ -85,7 +88,7 @@ def load_queries(path: Path = QUERIES) -> list[Judged]:
 
 def build_dataset(app) -> tuple[int, int]:
     """The `make run` data plus the synthetic fiches, indexed; returns (real, synthetic) fiche counts."""
-    from bench.synthetic import add_synthetic
+    from bench.synthetic import add_synthetic, add_synthetic_functions
     from directory.geo.loader import load_geography
     from directory.importing.defaults import import_default_dataset
     from directory.operations.vocabulary import load_vocabularies
@@ -102,7 +105,7 @@ def build_dataset(app) -> tuple[int, int]:
         from directory.models import Service
 
         real = db.session.query(Service).count()
-        synthetic = add_synthetic()
+        synthetic = add_synthetic() + add_synthetic_functions()
         db.session.commit()
         reindex()
     return real, synthetic
@@ -168,7 +171,10 @@ def main() -> None:
         real, synthetic = build_dataset(app)
         result = evaluate(app, judged, args.show_failures)
     langs = {lang: sum(1 for j in judged if j.lang == lang) for lang in ("fr", "nl")}
-    print(f"\ndataset: {real} fiches from the `make run` data + {synthetic} synthetic fiches (sectors it lacks)")
+    print(
+        f"\ndataset: {real} fiches from the `make run` data + {synthetic} synthetic fiches "
+        "(sectors it lacks, coordination functions)"
+    )
     print(
         f"queries: {result['queries']} (fr {langs['fr']}, nl {langs['nl']}), "
         f"{result['with_relevant']} with relevant fiches in the dataset"

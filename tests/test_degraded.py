@@ -282,3 +282,42 @@ def test_a_hanging_meilisearch_costs_one_short_timeout(make_app) -> None:
         assert time.monotonic() - started < 2
     finally:
         hung.close()
+
+
+@pytest.fixture
+def related(app: Flask) -> None:
+    """Fiches for the answers beyond true matches: another kind mentioning a kind, neighbours, a function."""
+    with app.app_context():
+        make_service("Planning familial Rosa", ("family_planning",), at=ANDERLECHT, postcode="1070")
+        make_service("Maison médicale Aurore", ("medical_house",), description_fr="Consultations de planning familial.")
+        make_service("CPAS de Molenbeek", ("cpas",), at=(50.8550, 4.3240), postcode="1080")
+        make_service("Réseau Concertation Midi", ("social_work_centre",), functions=["concertation_organiser"])
+        db.session.commit()
+        wait_until_indexed()
+
+
+def test_sql_fallback_lists_other_kinds_and_alternatives_as_meilisearch(
+    app: Flask, client: FlaskClient, related: None, meili_down: pytest.MonkeyPatch
+) -> None:
+    queries = [
+        {"q": "planning familial", "lang": "fr"},  # the kind, then a fiche of another kind that mentions it
+        {"q": "OCMW Anderlecht", "lang": "nl"},  # none: the same kind in a neighbouring commune
+        {"q": "planning familial xylophone", "lang": "fr"},  # none: the kind without the word
+        {"q": "organisateur de concertation Anderlecht", "lang": "fr"},  # none here: the function elsewhere
+    ]
+
+    def shown(answer: dict) -> tuple:
+        groups = [(g["reason"], g["label"], [h["name_fr"] for h in g["hits"]]) for g in answer["alternatives"]]
+        return answer["total"], [h["name_fr"] for h in answer["hits"]], groups
+
+    degraded = [api(client, **query) for query in queries]
+    meili_down.undo()
+    with app.app_context():
+        breaker().reset()
+    full = [api(client, **query) for query in queries]
+    assert all(answer["degraded"] for answer in degraded)
+    assert [shown(answer) for answer in degraded] == [shown(answer) for answer in full]
+    assert shown(degraded[0])[1] == ["Planning familial Rosa", "Maison médicale Aurore"]
+    assert [g[0] for g in shown(degraded[1])[2]] == ["neighbouring_commune"]
+    assert shown(degraded[2])[2][0][2] == ["Planning familial Rosa"]
+    assert shown(degraded[3])[2][-1][2] == ["Réseau Concertation Midi"]

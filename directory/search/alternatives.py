@@ -88,54 +88,69 @@ def _communes_and_bassins(places: dict[str, list[str]]) -> tuple[set[str], set[s
 AREAS = ("commune", "quartier", "bassin")
 
 
-def _kind_and_place(params) -> tuple[list[str], dict[str, list[str]], str, str]:
-    """(sectors, chosen area filters, kind label, place label): understood from the query, else chosen."""
+def _kind_and_place(params) -> tuple[dict[str, list[str]], dict[str, list[str]], str, str]:
+    """(kinds: sector and function codes, chosen area filters, kind label, place label): understood from the
+    query, else chosen."""
     understood, lang = params.understood, params.lang
-    sectors = understood.sectors or params.filters.get("sector", [])
+    kinds = {
+        "sector": understood.sectors or params.filters.get("sector", []),
+        "function": understood.functions or params.filters.get("function", []),
+    }
+    kinds = {name: codes for name, codes in kinds.items() if codes}
     chosen = {k: v for k, v in params.filters.items() if k in AREAS} if not understood.places() else {}
-    kind = " / ".join(code_label("sector", s, lang) for s in sectors)
+    kind = " / ".join(code_label(name, code, lang) for name, codes in kinds.items() for code in codes)
     where = ", ".join(place_names(understood, lang) or [code_label(k, c, lang) for k, v in chosen.items() for c in v])
-    return sectors, chosen, kind, where
+    return kinds, chosen, kind, where
 
 
-def _groups(params) -> list[tuple[str, str, str, list[str]]]:
-    """(code, reason, words, filter clauses) of each applicable group. The kind and the place come from the
-    understood query, else from the chosen filters (the easy-read mode and the facets choose them)."""
-    from dataclasses import replace
+@dataclass
+class Group:
+    """One group of alternatives, as conditions that both Meilisearch and the SQL fallback can apply: the chosen
+    filters that stay, the understood query's own filters or not, and conditions "one of these" (name → codes)."""
 
-    from directory.search.query import _in, filter_expression, understood_clauses
+    code: str
+    reason: str
+    relaxed: dict[str, list[str]]
+    understood: bool = False
+    any_of: list[dict[str, list[str]]] = field(default_factory=list)
+
+
+def groups(params) -> list[Group]:
+    """The applicable groups, in order. The kind and the place come from the understood query, else from the
+    chosen filters (the easy-read mode and the facets choose them)."""
+    from directory.search.query import understood_clauses
 
     understood, lang = params.understood, params.lang
-    sectors, chosen, kind, where = _kind_and_place(params)
-    if not sectors:
+    kinds, chosen, kind, where = _kind_and_place(params)
+    if not kinds:
         return []
     places = understood.places() or chosen
-    relaxed = {k: v for k, v in params.filters.items() if k != "sector" and k not in chosen}
-    base = filter_expression(replace(params, filters=relaxed), understood=False)
+    relaxed = {k: v for k, v in params.filters.items() if k not in ("sector", "function") and k not in chosen}
     words = understood.words if understood else params.q
-    filters = understood.place_filters() or chosen
-    place = "(" + " OR ".join(_in(k, codes) for k, codes in filters.items()) + ")" if filters else None
+    place = understood.place_filters() or chosen
+    at_place = [place] if place else []
     conditions = [t.text for t in understood.terms if any(k in ("public", "language") for k, _v in t.kinds())]
-    strict = understood_clauses(understood) or [_in("sector", sectors), *([place] if place else [])]
-    groups: list[tuple[str, str, str, list[str]]] = []
-    sector = _in("sector", sectors)
+    found: list[Group] = []
     if words:
-        groups.append(
-            ("without_words", _("%(kind)s, without “%(words)s”", kind=kind, words=words), "", [*base, *strict])
-        )
+        label = _("%(kind)s, without “%(words)s”", kind=kind, words=words)
+        if understood_clauses(understood):
+            found.append(Group("without_words", label, relaxed, understood=True))
+        else:
+            found.append(Group("without_words", label, relaxed, any_of=[kinds, *at_place]))
     if conditions:
         label = _("%(kind)s, without the condition “%(condition)s”", kind=kind, condition=", ".join(conditions))
-        groups.append(("without_condition", label, "", base + [sector] + ([place] if place else [])))
+        found.append(Group("without_condition", label, relaxed, any_of=[kinds, *at_place]))
     if places:
         communes, bassins = _communes_and_bassins(places)
         neighbours = sorted({n for c in communes for n in geography().neighbours.get(c, [])} - communes)
         if neighbours:
             label = _("%(kind)s in a neighbouring commune of %(place)s", kind=kind, place=where)
-            groups.append(("neighbouring_commune", label, "", [*base, sector, _in("commune", neighbours)]))
+            found.append(Group("neighbouring_commune", label, relaxed, any_of=[kinds, {"commune": neighbours}]))
         if bassins:
             names = ", ".join(code_label("bassin", b, lang) for b in sorted(bassins))
             label = _("%(kind)s elsewhere in the care area (bassin) %(bassin)s", kind=kind, bassin=names)
-            groups.append(("same_bassin", label, "", [*base, sector, _in("bassin", sorted(bassins))]))
+            found.append(Group("same_bassin", label, relaxed, any_of=[kinds, {"bassin": sorted(bassins)}]))
+    sectors = kinds.get("sector", [])
     related = sorted({r for s in sectors for r in related_sectors().get(s, [])} - set(sectors))
     if related:
         names = " / ".join(code_label("sector", s, lang) for s in related)
@@ -144,16 +159,46 @@ def _groups(params) -> list[tuple[str, str, str, list[str]]]:
             if places
             else _("Related services: %(kinds)s", kinds=names)
         )
-        groups.append(("related_kind", label, "", base + [_in("sector", related)] + ([place] if place else [])))
+        found.append(Group("related_kind", label, relaxed, any_of=[{"sector": related}, *at_place]))
     if places:
-        groups.append(("region", _("%(kind)s elsewhere in the Brussels region", kind=kind), "", [*base, sector]))
-    return groups
+        label = _("%(kind)s elsewhere in the Brussels region", kind=kind)
+        found.append(Group("region", label, relaxed, any_of=[kinds]))
+    return found
+
+
+def meili_filter(group: Group, params) -> list[str]:
+    """The group as Meilisearch filter clauses."""
+    from dataclasses import replace
+
+    from directory.search.query import _in, filter_expression, understood_clauses
+
+    clauses = filter_expression(replace(params, filters=group.relaxed), understood=False)
+    if group.understood:
+        clauses += understood_clauses(params.understood)
+    for choice in group.any_of:
+        either = [_in(name, codes) for name, codes in choice.items()]
+        clauses.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
+    return clauses
+
+
+def collect(params, found: list[Group], results: list[list[dict]]) -> list[Alternative]:
+    """The groups with their hits (`results`, in group order), a fiche shown once, MAX_SHOWN in all."""
+    from directory.search.ranking import arrange
+
+    shown: set[str] = set()
+    answer: list[Alternative] = []
+    for group, hits in zip(found, results, strict=True):
+        kept = [h for h in arrange(hits, params) if h["id"] not in shown][: MAX_SHOWN - len(shown)]
+        if kept:
+            shown.update(h["id"] for h in kept)
+            answer.append(Alternative(group.code, group.reason, kept))
+    return answer
 
 
 def missing_message(params) -> str:
     """What the directory does not have, said plainly ("No CPAS / OCMW in Anderlecht in the directory yet.")."""
     understood = params.understood
-    _sectors, _chosen, kind, where = _kind_and_place(params)
+    _kinds, _chosen, kind, where = _kind_and_place(params)
     conditions = ", ".join(t.text for t in understood.terms if any(k in ("public", "language") for k, _v in t.kinds()))
     words = understood.words if understood else params.q
     if kind and words:
@@ -170,27 +215,26 @@ def missing_message(params) -> str:
 
 
 def find(params) -> list[Alternative]:
-    """The alternative groups for a search that found nothing (empty when nothing related exists)."""
+    """The alternative groups for a search that found nothing (empty when nothing related exists), in one
+    multi-search."""
     from directory.search.query import RETRIEVED, sort_expression
-    from directory.search.ranking import arrange
 
-    groups = _groups(params)
-    if not groups:
+    found = groups(params)
+    if not found:
         return []
     uid = index_name()
     sort = [s for s in sort_expression(params) if s.startswith("_geoPoint")]
     queries = []
-    for _code, _reason, words, clauses in groups:
-        query = {"indexUid": uid, "q": words, "filter": clauses, "limit": PER_GROUP, "attributesToRetrieve": RETRIEVED}
+    for group in found:
+        query = {
+            "indexUid": uid,
+            "q": "",
+            "filter": meili_filter(group, params),
+            "limit": PER_GROUP,
+            "attributesToRetrieve": RETRIEVED,
+        }
         if sort or params.origin:
             query["sort"] = sort or [f"_geoPoint({params.origin[0]}, {params.origin[1]}):asc"]
         queries.append(query)
     results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
-    shown: set[str] = set()
-    found: list[Alternative] = []
-    for (code, reason, _words, _filters), result in zip(groups, results, strict=True):
-        hits = [h for h in arrange(result["hits"], params) if h["id"] not in shown][: MAX_SHOWN - len(shown)]
-        if hits:
-            shown.update(h["id"] for h in hits)
-            found.append(Alternative(code, reason, hits))
-    return found
+    return collect(params, found, [result["hits"] for result in results])

@@ -6,7 +6,7 @@ disjunctive facet counts, distance order and paging, and the page shows a "reduc
 (`g.search_degraded`). After a failure Meilisearch is left alone for SEARCH_FALLBACK_PAUSE seconds, so a dead
 or hanging server does not cost every request its timeout; the first request after the pause tries it again,
 so search recovers by itself. What the reduced search lacks: typo tolerance, synonyms beyond the sectors' own
-terms, Meilisearch's ranking rules, the listing of other kinds whose text holds the kind's words.
+terms, Meilisearch's ranking rules; the text of other kinds is searched in both languages.
 """
 
 from __future__ import annotations
@@ -124,8 +124,9 @@ def _distance2(near: tuple[float, float]) -> ColumnElement:
     return (Location.lat - lat) * (Location.lat - lat) + ((Location.lon - lng) * k) * ((Location.lon - lng) * k)
 
 
-def _documents(params, terms: list[str], skip: str | None = None) -> Select:
-    """Documents (service id, location id) matching every filter but `skip`, with `rank` when there are terms."""
+def _documents(params, terms: list[str], skip: str | None = None, kinds: bool = True) -> Select:
+    """Documents (service id, location id) matching every filter but `skip`, with `rank` when there are terms
+    (without the understood kinds of service and functions when `kinds` is false)."""
     rank: ColumnElement = type_coerce(0.0, Float)
     stmt = (
         select(Service.id.label("sid"), Location.id.label("lid"))
@@ -145,17 +146,22 @@ def _documents(params, terms: list[str], skip: str | None = None) -> Select:
     for name, values in params.filters.items():
         if name != skip:
             stmt = stmt.where(_condition(name, values))
-    stmt = _understood(stmt, params.understood)
+    stmt = _understood(stmt, params.understood, kinds)
     if params.near and params.radius:
         stmt = stmt.where(_distance2(params.near) <= (params.radius / METRES_PER_DEGREE) ** 2)
     return stmt.add_columns(rank.label("rank"))
 
 
-def _understood(stmt: Select, understood) -> Select:
+def kind_conditions(understood) -> list[ColumnElement]:
+    """One condition per understood kind: its sectors, its coordination functions (either will do)."""
+    pairs = (("sector", understood.sectors), ("function", understood.functions))
+    return [_condition(name, codes) for name, codes in pairs if codes]
+
+
+def _understood(stmt: Select, understood, with_kinds: bool = True) -> Select:
     """The filters of the understood query, as `directory.search.query.understood_clauses` gives Meilisearch."""
-    sectors, functions = understood.sectors, understood.functions
-    kinds = [_condition(name, codes) for name, codes in (("sector", sectors), ("function", functions)) if codes]
-    if kinds:  # a kind of service OR a coordination function
+    kinds = kind_conditions(understood)
+    if kinds and with_kinds:  # a kind of service OR a coordination function
         stmt = stmt.where(or_(*kinds))
     if places := understood.place_filters():
         stmt = stmt.where(or_(*(_value(kind).in_(codes) for kind, codes in places.items())))
@@ -280,24 +286,39 @@ def search_hits(params, limit: int, attributes: list[str] | None = None) -> tupl
 
 
 def run_search(params):  # SearchParams → SearchResult (imported lazily: query imports this module)
-    """The reduced search: the same answer shape as `directory.search.query.run_search`."""
-    from directory.search.query import RETRIEVED, SearchResult, _facet_list
+    """The reduced search: the same answer shape as `directory.search.query.run_search`, with the fiches of other
+    kinds whose text holds the kind's words after the true matches, and labelled alternatives when nothing
+    matched (directory/search/fallback_related.py)."""
+    from directory.search import fallback_related
+    from directory.search.query import MAX_OTHER, RETRIEVED, SearchResult, _facet_list
 
     terms, total = _matching_terms(params)
     ordered = _ordered(_documents(params, terms), params, terms)
-    page = ordered.offset((params.page - 1) * params.per_page).limit(params.per_page)
-    rows = db.session.execute(page).all()
+    offset = (params.page - 1) * params.per_page
+    rows = db.session.execute(ordered.offset(offset).limit(params.per_page)).all()
+    hits = _hits(rows, RETRIEVED, params.near)
+    if (other := fallback_related.other_kinds(params)) is not None:
+        stmt, other_terms = other
+        other_total = min(_count(stmt), MAX_OTHER)
+        if (room := params.per_page - len(rows)) > 0:
+            start = max(0, offset - total)
+            other_rows = db.session.execute(_ordered(stmt, params, other_terms).offset(start).limit(room)).all()
+            hits += _hits(other_rows, RETRIEVED, params.near)
+        total += other_total
     facets = {name: _facet_list(name, _facet_counts(params, terms, name), params) for name in FACETS}
-    return SearchResult(
+    result = SearchResult(
         total=total,
         page=params.page,
         pages=math.ceil(total / params.per_page) if total else 0,
         per_page=params.per_page,
-        hits=_hits(rows, RETRIEVED, params.near),
+        hits=hits,
         facets=facets,
         params=params,
         degraded=True,
     )
+    if not total and params.page == 1:
+        result.alternatives = fallback_related.alternatives(params, RETRIEVED)
+    return result
 
 
 def document(doc_id: str) -> dict | None:
