@@ -10,7 +10,7 @@ from sqlalchemy import Select, not_, or_
 
 from directory.extensions import db
 from directory.models import Location, Service
-from directory.search import fallback
+from directory.search import sqlsearch
 from directory.search.alternatives import PER_GROUP, Alternative, collect, groups
 from directory.search.textindex import words as text_words
 from directory.search.understanding import Understood
@@ -26,8 +26,8 @@ def other_kinds(params) -> tuple[Select, list[str]] | None:
     terms = text_words(" ".join([*kind_terms, understood.words]))
     if not terms:
         return None
-    stmt = fallback._documents(params, terms, kinds=False)
-    if kinds := fallback.kind_conditions(understood):
+    stmt = sqlsearch.matching_documents(params, terms, kinds=False)
+    if kinds := sqlsearch.kind_conditions(understood):
         stmt = stmt.where(not_(or_(*kinds)))
     return stmt, terms
 
@@ -38,13 +38,13 @@ def alternatives(params, attributes: list[str]) -> list[Alternative]:
     results = []
     for group in found:
         understood = params.understood if group.understood else Understood()
-        stmt = fallback._documents(replace(params, filters=group.relaxed, understood=understood), [])
+        stmt = sqlsearch.matching_documents(replace(params, filters=group.relaxed, understood=understood), [])
         for choice in group.any_of:
-            stmt = stmt.where(or_(*(fallback._condition(name, codes) for name, codes in choice.items())))
+            stmt = stmt.where(or_(*(sqlsearch.condition(name, codes) for name, codes in choice.items())))
         if params.origin:
-            stmt = stmt.order_by(Location.lat.is_(None), fallback._distance2(params.origin), Service.id)
+            stmt = stmt.order_by(Location.lat.is_(None), sqlsearch.distance2(params.origin), Service.id)
         else:
             stmt = stmt.order_by(getattr(Service, f"name_{params.lang}"), Service.id, Location.id)
         rows = db.session.execute(stmt.limit(PER_GROUP)).all()
-        results.append(fallback._hits(rows, attributes, params.origin))
+        results.append(sqlsearch.build_hits(rows, attributes, params.origin))
     return collect(params, found, results)
