@@ -39,3 +39,43 @@ def test_an_import_pushes_in_batches_and_ends_in_step(app: Flask, tmp_path: Path
         assert stats["numberOfDocuments"] == 7
         again = run_import(TemplateImporter(), path, source="lots", batch_size=2)
         assert again.unchanged == 7
+
+
+def test_documents_built_in_bulk_equal_those_built_from_each_service(app: Flask):
+    """`documents_of` (plain SQL, the import's path) gives exactly the documents of `build_documents` (ORM)."""
+    from sqlalchemy import select
+
+    from directory.extensions import db
+    from directory.models import Location, Phone, Public, Service
+    from directory.models.services import whole_service
+    from directory.search.documents import build_documents, documents_of
+    from tests.factories import make_service
+
+    with app.app_context():
+        plain = make_service("Pharmacie simple")
+        rich = make_service(
+            "Relais social",
+            ("social_work_centre", "food_aid"),
+            functions=["helpdesk"],
+            function_conditions=["adult"],
+            languages=["nl", "fr"],
+            cost="free",
+            opening_hours="Mo-Fr 09:00-17:00",
+            description_nl="Hulp",
+            website="https://relais.example.org",
+        )
+        rich.publics = [db.session.get(Public, code) for code in db.session.scalars(select(Public.code).limit(2))]
+        rich.phones.append(Phone(number="+3225551234"))
+        rich.locations.append(Location(street_fr="Rue Neuve", postcode="1000", lat=50.853, lon=4.357))
+        nowhere = make_service("Permanence mobile", at=None)
+        nowhere.locations = []
+        gone = make_service("Service fermé", status="inactive")
+        db.session.commit()
+        ids = {plain.id, rich.id, nowhere.id, gone.id, 999_999}
+        loaded = db.session.scalars(
+            select(Service).where(Service.id.in_(ids)).options(*whole_service()).order_by(Service.id)
+        )
+        expected = [doc for service in loaded for doc in build_documents(service)]
+        assert len(expected) == 4  # two places, one without a place, the inactive one leaves the index
+        assert expected[1]["function_fr"] and expected[1]["public"] and len(expected[1]["phones"]) == 2
+        assert documents_of(db.session(), ids) == expected
