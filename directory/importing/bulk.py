@@ -35,8 +35,11 @@ class NewService:
 
 
 def _returning_ids(model: type[Organization] | type[Service] | type[Location], rows: list[dict]) -> list[int]:
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return [row[0] for row in db.session.execute(statement, rows)]
+    """Insert `rows` into the model's table (Core, not the ORM's bulk insert: a third of the cost) and return
+    their new ids in the order of `rows`. Column defaults apply as with the ORM."""
+    table = cast(Table, model.__table__)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in db.session.connection().execute(statement, rows)]
 
 
 def insert_new_services(source: str, items: list[NewService], organizations: dict[str, int]) -> list[int]:
@@ -100,6 +103,6 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
     ]
     for table, rows in links:
         if rows:
-            db.session.execute(insert(table), rows)
+            db.session.connection().execute(insert(table), rows)
     enqueue(db.session(), service_ids, new=True)
     return service_ids

@@ -39,6 +39,9 @@ _DOCUMENT = {
 }
 
 
+_LISTS = fields.owned_by("list", ("codes",))
+
+
 def _plain(value: object) -> object:
     return str(value) if isinstance(value, str) else value  # StrEnum members become plain strings
 
@@ -87,7 +90,7 @@ def build_documents(service: Service, functions: Mapping[str, Any] | None = None
         return []
     org = service.organization
     base = {name: _plain(getattr(service, name)) for name in _DOCUMENT["service"]}
-    for field in fields.owned_by("list", ("codes",)):  # sectors and publics: codes and names
+    for field in _LISTS:  # sectors and publics: codes and names
         terms = getattr(service, field.name)
         base[field.facet] = [t.code for t in terms]
         base |= {f"{field.facet}_{lang}": [getattr(t, f"name_{lang}") for t in terms] for lang in fields.LANGS}
@@ -140,19 +143,21 @@ CHUNK = 500  # services per round of queries
 
 
 def _rows(connection: Connection, query: Any) -> list[SimpleNamespace]:
-    return [SimpleNamespace(**row._mapping) for row in connection.execute(query)]
+    result = connection.execute(query)
+    keys = list(result.keys())
+    return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result]
 
 
 def _by_key(connection: Connection, columns: list[Any]) -> dict[Any, SimpleNamespace]:
-    return {row[0]: SimpleNamespace(**row._mapping) for row in connection.execute(select(*columns))}
+    """Rows of the columns by the value of the first one."""
+    return {getattr(row, columns[0].key): row for row in _rows(connection, select(*columns))}
 
 
 def _grouped(connection: Connection, query: Any, key: str, value: Any = None) -> dict[int, list[Any]]:
     """Rows of `query` grouped by the column `key` (the row itself, or `value(row)`)."""
     groups: dict[int, list[Any]] = defaultdict(list)
-    for row in connection.execute(query):
-        mapping = row._mapping
-        groups[mapping[key]].append(value(mapping) if value else SimpleNamespace(**mapping))
+    for row in _rows(connection, query):
+        groups[getattr(row, key)].append(value(row) if value else row)
     return groups
 
 
@@ -212,7 +217,7 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
         .where(service_sector.c.service_id.in_(ids))
         .order_by(service_sector.c.sector_code),
         "service_id",
-        lambda row: lookups.sectors[row["sector_code"]],
+        lambda row: lookups.sectors[row.sector_code],
     )
     publics = _grouped(
         connection,
@@ -220,7 +225,7 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
         .where(service_public.c.service_id.in_(ids))
         .order_by(service_public.c.public_code),
         "service_id",
-        lambda row: lookups.publics[row["public_code"]],
+        lambda row: lookups.publics[row.public_code],
     )
     phones = _grouped(
         connection,
