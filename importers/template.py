@@ -95,7 +95,7 @@ def _header_errors(header: list[str]) -> list[RowError]:
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     errors = [RowError(1, c, "Missing column %(column)s.", {"column": c}) for c in missing]
-    errors += [RowError(1, c, "Unknown column %(column)s (ignored).", {"column": c}) for c in unknown]
+    errors += [RowError(1, c, "Unknown column %(column)s (ignored).", {"column": c}, "warning") for c in unknown]
     return errors
 
 
