@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 
 from directory.extensions import db
-from directory.geo.tagging import areas
+from directory.geo.tagging import areas_many
 from directory.models import Location, Organization, Phone, Service
 from directory.models.base import utcnow
 from directory.models.services import service_at_location, service_public, service_sector
@@ -69,15 +69,9 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
             for item in items
         ],
     )
+    places = [(i.location.get("lat"), i.location.get("lon"), i.location.get("postcode")) for i in items]
     location_ids = _returning_ids(
-        Location,
-        [
-            {
-                **item.location,
-                **areas(item.location.get("lat"), item.location.get("lon"), item.location.get("postcode")),
-            }
-            for item in items
-        ],
+        Location, [{**item.location, **found} for item, found in zip(items, areas_many(places), strict=True)]
     )
     links: list[tuple[Table, list[dict[str, Any]]]] = [
         (
