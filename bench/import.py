@@ -92,7 +92,7 @@ def run_one(n: int, sync: bool) -> dict:
     from directory.config import REPO_ROOT
     from directory.extensions import db
     from directory.geo.loader import load_geography
-    from directory.importing.run import run_import
+    from directory.importing import run as _run
     from directory.operations.vocabulary import load_vocabularies
     from directory.search.server import MeiliProcess, free_port, install_binary
     from directory.search.sync import ensure_index, wait_until_indexed
@@ -125,14 +125,14 @@ def run_one(n: int, sync: bool) -> dict:
                 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 cpu_before, meili_before = _cpu(), _process_cpu(meili)
                 started = time.perf_counter()
-                report = run_import(TemplateImporter(), csv_path, source="bench")
+                report = _run.run_import(TemplateImporter(), csv_path, source="bench")
                 if sync:
                     wait_until_indexed(timeout=3600)
                 elapsed = time.perf_counter() - started
                 cpu, meili_cpu = _cpu() - cpu_before, _process_cpu(meili) - meili_before
                 assert report.created == n, report.summary()
                 started = time.perf_counter()
-                again = run_import(TemplateImporter(), csv_path, source="bench")
+                again = _run.run_import(TemplateImporter(), csv_path, source="bench")
                 rerun = time.perf_counter() - started
                 assert again.unchanged == n, again.summary()
                 documents = _count_documents() if sync else None

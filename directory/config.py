@@ -105,6 +105,7 @@ class DefaultConfig:
     # Cadastre: KBO/BCE activities selected as candidates (NACE-BEL code prefixes: divisions, classes or codes).
     KBO_NACE_PREFIXES = ("86", "87", "88")
     KBO_EXTRA_NACE_CODES: tuple[str, ...] = ()  # e.g. a list agreed with the bassins, set in the instance config
+    KBO_WATCH_DIR = ""  # the KBO watch list (importers/kbo.py); empty: beside the SQLite file, else INSTANCE_DIR
 
     # Bruxelles Social / Sociaal Brussel: where its JSON interface answers, what the deployment may do with the data
     # (to be filled with the agreement obtained; shown as each fiche's licence), and the pause between requests.

@@ -13,6 +13,12 @@ as they are now). The importer streams each member once or twice and keeps only 
 
 Each establishment unit in Brussels becomes a candidate ("est:…"); an enterprise becomes one ("ent:…") when its
 seat is in Brussels and it has no establishment unit. Activity labels (FR/NL) come from code.csv.
+
+The watch list: an update ZIP only holds the files that changed, so an entity with a selected activity outside
+Brussels that moves in has an address row in the update but no activity row. Each run therefore leaves `watch_out`:
+the selected activities (with their labels), the units of those entities and their names, everywhere in Belgium;
+the caller keeps it (not on a dry run) and gives it back to the next run, which applies the update's deletions and
+insertions to it before selecting. An entity that becomes eligible through an update is then added at once.
 """
 
 from __future__ import annotations
@@ -90,11 +96,14 @@ class KboImporter(Importer):
         postcodes: Iterable[str] = (),
         prefixes: Iterable[str] = DIVISIONS,
         known: dict[str, str | None] | None = None,
+        watch: dict | None = None,
     ):
         self.postcodes = frozenset(postcodes)
         self.prefixes = tuple(prefixes)
         # Update files: entity numbers that already are candidates → their enterprise (None for an enterprise).
         self.known = dict(known or {})
+        self.watch = watch or {}  # the previous run's watch list (see the module docstring)
+        self.watch_out: dict | None = None  # this run's, when every file could be read
         self.errors: list[RowError] = []
 
     # -- reading ----------------------------------------------------------------------------------------------
@@ -185,8 +194,24 @@ class KboImporter(Importer):
                 known=self.known if update else {},
             )
             self._read(archive, archive_names, data)
+        if not self.errors:
+            self.watch_out = watch_list(data)
         yield from self.errors
         yield from build_records(data)
+
+    def _seed(self, data: KboData, selected: dict[str, dict[tuple[str, str], list]]) -> None:
+        """An update starts from the previous run's watch list: activities, units and names of watched entities."""
+        for key, labels in self.watch.get("codes", {}).items():
+            category, _, code = key.partition("|")
+            for language, label in labels.items():
+                data.codes[(category, code)].setdefault(language, label)
+        for entity, activities in self.watch.get("activities", {}).items():
+            selected[entity] = {(version, code): [main, 0] for version, code, main in activities}
+        for unit, enterprise in self.watch.get("units", {}).items():
+            data.establishments[unit] = enterprise
+            data.with_units.add(enterprise)
+        for entity, rows in self.watch.get("names", {}).items():
+            data.names[entity] = [[entity, *row] for row in rows]
 
     # -- the passes ---------------------------------------------------------------------------------------------
     def _read(self, archive: zipfile.ZipFile, names: set[str], data: KboData) -> None:
@@ -196,15 +221,19 @@ class KboImporter(Importer):
             wanted_code = len(row) == 4 and row[0] in CODE_CATEGORIES and row[2] in ("FR", "NL")
             if wanted_code and (row[0] == "JuridicalForm" or row[1].startswith(self.prefixes)):
                 data.codes[(row[0], row[1])][row[2].lower()] = row[3]
+        # entity → (NACE version, code) → [main?, first line]: one entry per code, however many groups list it
+        selected: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
         if data.update:
+            self._seed(data, selected)
             for kind in ("enterprise", "establishment", "denomination", "address", "contact", "activity"):
                 for _line, row in self._each(archive, names, kind, "delete"):
-                    if row and row[0] in known:
+                    if not row:
+                        continue
+                    _forget(data, selected, kind, row[0])
+                    if row[0] in known:
                         data.touched[row[0]].add(kind)
                         if kind in DELETE_KEYS:
                             data.deleted.add(row[0])
-        # entity → (NACE version, code) → [main?, first line]: one entry per code, however many groups list it
-        selected: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
         codes = "|".join(re.escape(p) for p in self.prefixes)
         keep = re.compile(f',"?(?:{codes})'.encode())  # a NACE code field starting with a selected prefix
         for line, row in self._each(archive, names, "activity", part, keep):
@@ -212,8 +241,8 @@ class KboImporter(Importer):
             if len(row) == 5 and row[2] != "2003" and row[3].startswith(self.prefixes):
                 entry = selected[row[0]].setdefault((row[2], row[3]), [False, line])
                 entry[0] = entry[0] or row[4] == "MAIN"
-        data.activities = dict(selected)
-        wanted = set(selected) | set(known) | {e for e in known.values() if e}
+        data.activities = {entity: codes for entity, codes in selected.items() if codes}
+        wanted = set(data.activities) | set(known) | {e for e in known.values() if e}
         for _line, row in self._each(archive, names, "establishment", part):
             if len(row) == 3 and (row[0] in wanted or row[2] in wanted):
                 data.establishments[row[0]] = row[2]
@@ -229,9 +258,10 @@ class KboImporter(Importer):
                     data.addresses[row[0]] = row
         located = set(data.addresses) | {data.establishments.get(e, e) for e in data.addresses}
         located |= set(known) | {e for e in known.values() if e}
+        watched = _watched(data)
         for kind, store in (("denomination", data.names), ("contact", data.contacts)):
             for _line, row in self._each(archive, names, kind, part):
-                if len(row) == 4 and row[0] in located:
+                if len(row) == 4 and (row[0] in located or (kind == "denomination" and row[0] in watched)):
                     store[row[0]].append(row)
                     if row[0] in known:
                         data.touched[row[0]].add(kind)
@@ -240,3 +270,35 @@ class KboImporter(Importer):
                 data.enterprises[row[0]] = row
                 if row[0] in known:
                     data.inserted.add(row[0])
+
+
+def _forget(data: KboData, selected: dict[str, dict[tuple[str, str], list]], kind: str, entity: str) -> None:
+    """An update deletes every row of `entity` in the file `kind` (its current rows follow in the insert file)."""
+    if kind == "activity":
+        selected.pop(entity, None)
+    elif kind == "denomination":
+        data.names.pop(entity, None)
+    elif kind == "establishment":
+        data.establishments.pop(entity, None)
+
+
+def _watched(data: KboData) -> set[str]:
+    """Entities whose names the watch list keeps: those with a selected activity, their units and enterprises."""
+    return set(data.activities) | set(data.establishments) | set(data.establishments.values())
+
+
+def watch_list(data: KboData) -> dict:
+    """The watch list this run leaves (JSON-ready): selected activities with labels, units, names."""
+    watched = _watched(data)
+    units = {u: e for u, e in data.establishments.items() if u in data.activities or e in data.activities}
+    codes = {(f"Nace{version}", code) for found in data.activities.values() for version, code in found}
+    return {
+        "extract": data.extract,
+        "codes": {f"{c}|{code}": dict(data.codes[(c, code)]) for c, code in sorted(codes) if (c, code) in data.codes},
+        "activities": {
+            entity: [[version, code, main] for (version, code), (main, _line) in sorted(found.items())]
+            for entity, found in sorted(data.activities.items())
+        },
+        "units": dict(sorted(units.items())),
+        "names": {e: [row[1:] for row in data.names[e]] for e in sorted(watched) if data.names.get(e)},
+    }

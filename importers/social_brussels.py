@@ -3,8 +3,10 @@
 Field names as reused by public code (docs/sources.md): `id`, `nameOfficialFr/Nl`, `nameAlternativeFr/Nl`,
 `descriptionFr/Nl`, `permanencyFr/Nl` (drop-in hours, free text), `telFr/Nl`, `emailFr/Nl`, `websiteOfficialFr/Nl`
 (lists), `pmRp` (BCE/KBO numbers), `legalStatus.labelFr/Nl`, `lastUpdate` ("dd/mm/yy"), and `address` with
-`streetFr/Nl`, `number`, `zipCode`, `municipalityFr/Nl`, `lat`, `lon`. Sectors map through the data table
-directory/data/social_brussels_sectors.csv (their sector id → our code), empty until a deployment fills it.
+`streetFr/Nl`, `number`, `zipCode`, `municipalityFr/Nl`, `lat`, `lon`, `langStatus` ("FR-NL"). Sectors map
+through the data table directory/data/social_brussels_sectors.csv (their sector id → our code), empty until a
+deployment fills it; the linguistic status maps to the languages a service works in through
+directory/data/social_brussels_values.csv (an unknown value is reported, never guessed).
 
 The input is an export file (a JSON list, or {"organisations": [...]}) or the folder `fetch` filled
 (`index.json` plus `organisation-<id>.json` per organisation, the detail winning over the index entry).
@@ -22,6 +24,7 @@ from pathlib import Path
 from importers.base import Importer, RowError, ServiceRecord
 
 SECTORS_TABLE = Path(__file__).resolve().parent.parent / "directory" / "data" / "social_brussels_sectors.csv"
+VALUES_TABLE = SECTORS_TABLE.with_name("social_brussels_values.csv")
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
 
@@ -52,8 +55,30 @@ def _sector_table() -> dict[str, str]:
         return {row["sector_id"]: row["code"] for row in csv.DictReader(fh) if row.get("code")}
 
 
+def value_table() -> dict[tuple[str, str], list[str]]:
+    """(their key, their value) → our codes, from the data table."""
+    with VALUES_TABLE.open(encoding="utf-8") as fh:
+        return {(row["key"], row["value"]): row["codes"].split("|") for row in csv.DictReader(fh)}
+
+
+def languages(doc: dict, where: str, line: int, values: dict[tuple[str, str], list[str]]) -> list[str] | RowError:
+    """The languages of `langStatus` ("FR-NL" → fr, nl); a RowError (warning) for a value the table lacks."""
+    status = _text(doc, "langStatus").upper()
+    if not status:
+        return []
+    if ("langStatus", status) not in values:
+        reason = "Unknown langStatus “%(value)s” in %(file)s: no language recorded (see social_brussels_values.csv)."
+        return RowError(line, "langStatus", reason, {"value": status, "file": where}, level="warning")
+    return values[("langStatus", status)]
+
+
 def record_from_organisation(
-    doc: dict, line: int, where: str, sectors: dict[str, str], licence: str
+    doc: dict,
+    line: int,
+    where: str,
+    sectors: dict[str, str],
+    licence: str,
+    spoken: list[str] | None = None,
 ) -> ServiceRecord | RowError:
     """One organisation → a record, or a RowError naming the file and position when a key it needs is missing."""
     if not isinstance(doc, dict) or doc.get("id") in (None, ""):
@@ -81,6 +106,7 @@ def record_from_organisation(
         description_fr=_text(doc, "descriptionFr"),
         description_nl=_text(doc, "descriptionNl"),
         sectors=sorted({sectors[i] for i in ids if i in sectors}),
+        languages=list(spoken or []),
         phones=phones[:3],
         email=emails[0] if emails else "",
         website=websites[0] if websites else "",
@@ -140,10 +166,14 @@ class SocialBrusselsImporter(Importer):
         self.licence_note = licence
 
     def parse(self, path: Path) -> Iterator[ServiceRecord | RowError]:
-        sectors = _sector_table()
+        sectors, values = _sector_table(), value_table()
         for item in _documents(path):
             if isinstance(item, RowError):
                 yield item
                 continue
             doc, position, where = item
-            yield record_from_organisation(doc, position, where, sectors, self.licence_note)
+            spoken = languages(doc, where, position, values) if isinstance(doc, dict) else []
+            if isinstance(spoken, RowError):
+                yield spoken
+                spoken = []
+            yield record_from_organisation(doc, position, where, sectors, self.licence_note, spoken)

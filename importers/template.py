@@ -32,6 +32,18 @@ def _float(value: str) -> float | None:
     return float(value) if value else None
 
 
+def _plan() -> tuple[tuple[str, str, bool], ...]:
+    """(template column, record attribute, is a list) of every column, the first declaration of a name winning."""
+    plan: dict[str, tuple[str, str, bool]] = {}
+    for field in FIELDS:
+        for column, name in zip(field.columns, field.record_names, strict=True):
+            plan.setdefault(name, (column, name, field.kind in LISTS))
+    return tuple(plan.values())
+
+
+PLAN = _plan()
+
+
 def record_from_row(row: dict[str, str], line: int) -> ServiceRecord | RowError:
     """One template row → a record, or a RowError for what cannot even be read."""
     get = {k: (row.get(k) or "").strip() for k in COLUMNS}
@@ -42,9 +54,9 @@ def record_from_row(row: dict[str, str], line: int) -> ServiceRecord | RowError:
     except ValueError:
         return RowError(line, "lat", "Invalid coordinates.")
     values: dict[str, Any] = {"lat": lat, "lon": lon}
-    for field in FIELDS:
-        for column, name in zip(field.columns, field.record_names, strict=True):
-            values.setdefault(name, _list(get[column]) if field.kind in LISTS else get[column])
+    for column, name, is_list in PLAN:
+        if name not in values:
+            values[name] = _list(get[column]) if is_list else get[column]
     return ServiceRecord(line=line, **values)
 
 
@@ -83,7 +95,7 @@ def _header_errors(header: list[str]) -> list[RowError]:
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     errors = [RowError(1, c, "Missing column %(column)s.", {"column": c}) for c in missing]
-    errors += [RowError(1, c, "Unknown column %(column)s (ignored).", {"column": c}) for c in unknown]
+    errors += [RowError(1, c, "Unknown column %(column)s (ignored).", {"column": c}, "warning") for c in unknown]
     return errors
 
 

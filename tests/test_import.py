@@ -155,3 +155,46 @@ def test_imported_services_reach_the_search_index(app: Flask, client) -> None:
     hits = client.get("/api/v1/services?q=Rosa").get_json()["hits"]
     assert [h["name_nl"] for h in hits] == ["Centrum voor gezinsplanning Rosa"]
     assert hits[0]["commune"] == "21013"  # Saint-Gilles, from postcode 1060
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "02 240 30 80",
+        "02/240.30.80",
+        "02-240-30-80",
+        "+32 2 240 30 80",
+        "0032 2 240 30 80",
+        "0475 12 34 56",
+        "+32475123456",
+        "+32 02 240 30 80",
+        "+32 (0)2 240 30 80",
+        "0800 12 345",
+        "070 12 34 56",
+        "02 240 30 8",
+        "01 234 56 78",
+        "0033 1 42 68 53 00",
+        "+33 1 42 68 53 00",
+        "02 240 30 80 ext. 12",
+    ],
+)
+def test_the_quick_reading_of_belgian_numbers_agrees_with_phonenumbers(raw: str) -> None:
+    """Import speed reads usual Belgian spellings without phonenumbers.parse: same answer, or the same refusal."""
+    from directory.operations import phones
+
+    phones.normalize_phone.cache_clear()
+    try:
+        expected: str | type[ValueError] = phones._parsed(raw, "BE")
+    except ValueError:
+        expected = ValueError
+    try:
+        found: str | type[ValueError] = phones.normalize_phone(raw)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+    if isinstance(found, str):
+        phones._display.clear()
+        slow = phones.format_phone(found)
+        phones.normalize_phone.cache_clear()
+        phones.normalize_phone(raw)
+        assert phones.format_phone(found) == slow

@@ -118,3 +118,64 @@ def test_a_full_disk_while_writing_the_report_is_said_and_the_import_kept(
     assert "1 created" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Service).where(Service.source == "template")) == 1
+
+
+def test_a_template_with_a_changed_header_is_reported_and_dry_run_and_rerun_change_nothing(
+    app: Flask, tmp_path: Path
+) -> None:
+    renamed = tmp_path / "renamed.csv"  # "source_id" became "id": no row can be matched on a re-run, none is read
+    renamed.write_text("id;name_fr;sectors\nr1;Épicerie sociale;food_aid\n", encoding="utf-8")
+    extra = tmp_path / "extra.csv"  # one column renamed ("nom"): reported and ignored, the rest is imported
+    extra.write_text("source_id;name_fr;nom;sectors\nr1;Épicerie sociale;x;food_aid\n", encoding="utf-8")
+    with app.app_context():
+        report = run_import(TemplateImporter(), renamed)
+        assert [(i.line, i.level, i.field) for i in report.issues] == [(1, "error", "source_id"), (1, "warning", "id")]
+        assert report.created == 0 and db.session.scalar(select(func.count()).select_from(Service)) == 0
+        assert run_import(TemplateImporter(), extra, dry_run=True).created == 1
+        assert db.session.scalar(select(func.count()).select_from(Service)) == 0
+        report = run_import(TemplateImporter(), extra)
+        assert report.created == 1 and [(i.line, i.field) for i in report.issues] == [(1, "nom")]
+        assert run_import(TemplateImporter(), extra).unchanged == 1
+
+
+def test_a_kbo_member_broken_midway_is_reported_with_its_line_and_the_rest_imported(app: Flask, tmp_path: Path) -> None:
+    from directory.importing.candidate_sources import import_candidates, watch_path
+    from tests.kbo_helpers import full_extract, write_extract
+
+    files = full_extract()
+    files["contact"] = files["contact"] * 400  # long enough to be cut in the middle of its compressed data
+    path = write_extract(tmp_path / "full.zip", files)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("contact.csv")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle : middle + 16] = bytes(16)  # corrupt the deflate stream of contact.csv only
+    path.write_bytes(bytes(data))
+    with app.app_context():
+        report = import_candidates("kbo", path)
+        [broken] = [i for i in report.issues if i.field == "contact.csv"]
+        assert broken.level == "error" and broken.line > 1 and "contact.csv" in broken.params["file"]
+        assert report.created == 3  # every other file was read
+        assert not watch_path("kbo").exists()  # an incomplete run never becomes the next update's starting point
+
+
+def test_bruxelles_social_files_that_are_not_json_are_reported_with_their_name(app: Flask, tmp_path: Path) -> None:
+    from directory.importing.social_brussels import social_brussels_importer
+
+    folder = tmp_path / "sb"
+    folder.mkdir()
+    (folder / "index.json").write_text('[{"id": 7, "nameOfficialFr": "Maison de test"}, {"id": 8}]', encoding="utf-8")
+    (folder / "organisation-7.json").write_text('{"id": 7, "nameOfficialFr": "Maison de te', encoding="utf-8")
+    with app.app_context():
+        assert run_import(social_brussels_importer(), folder, dry_run=True).created == 1
+        assert db.session.scalar(select(func.count()).select_from(Service)) == 0
+        report = run_import(social_brussels_importer(), folder)
+        problems = sorted((i.field, i.level) for i in report.issues)
+        assert problems == [("index.json", "error"), ("organisation-7.json", "error")]  # 8: no name; 7: cut short
+        assert report.created == 1  # organisation 7 from its entry in the index
+        assert db.session.scalar(select(Service.name_fr)) == "Maison de test"
+        assert run_import(social_brussels_importer(), folder).unchanged == 1
+        (folder / "index.json").write_text("[{", encoding="utf-8")
+        report = run_import(social_brussels_importer(), folder)
+        assert [(i.field, i.line) for i in report.issues] == [("index.json", 0)] and report.created == 0

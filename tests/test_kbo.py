@@ -156,3 +156,46 @@ def test_flask_import_kbo_prints_the_problems_and_the_summary(app: Flask, tmp_pa
     result = runner.invoke(args=["import", "kbo", str(path)])
     assert result.exit_code == 0 and "kbo candidates: 3 new" in result.output
     assert (tmp_path / "full.zip.report.csv").read_text(encoding="utf-8").count("86999") == 2  # FR and NL
+
+
+def _moves_in(snapshot: str, extract: str) -> dict[str, list[list[str]]]:
+    """An update in which the Ghent health centre (86210 since the full extract) moves its seat to Brussels: an
+    address row and nothing else, as the real update files carry only what changed."""
+    brussels = ["0200.000.003", "REGO", "", "", "1000", "Brussel", "Bruxelles", "Nieuwstraat", "Rue Neuve", "9"]
+    return {
+        "meta": [["SnapshotDate", snapshot], ["ExtractType", "update"], ["ExtractNumber", extract]],
+        "code": CODES,
+        **{f"{kind}_delete": [] for kind in ("enterprise", "establishment", "denomination", "contact", "activity")},
+        **{f"{kind}_insert": [] for kind in ("enterprise", "establishment", "denomination", "contact", "activity")},
+        "address_delete": [["0200.000.003"]],
+        "address_insert": [[*brussels, "", "", ""]],
+    }
+
+
+def test_an_update_adds_an_entity_that_moves_into_brussels_without_new_activity_rows(
+    app: Flask, tmp_path: Path
+) -> None:
+    with app.app_context():
+        import_candidates("kbo", write_extract(tmp_path / "full.zip", full_extract()))
+        assert "ent:0200.000.003" not in _candidates()  # in Ghent at the full extract
+        update = write_extract(tmp_path / "KboOpenData_0161_2026_11_Update.zip", _moves_in("14-11-2026", "161"))
+        assert import_candidates("kbo", update, dry_run=True).created == 1
+        assert "ent:0200.000.003" not in _candidates()
+        report = import_candidates("kbo", update)
+        assert report.created == 1, report.summary()
+        moved = _candidates()["ent:0200.000.003"]
+        assert (moved.name_nl, moved.postcode, moved.record["street_fr"]) == ("Gents testcentrum", "1000", "Rue Neuve")
+        assert moved.record["sectors"] == ["general_practitioner"]  # from the activity kept since the full extract
+        assert moved.details["activities"][0]["fr"] == "Activités des médecins généralistes"
+        assert moved.source_date == date(2026, 11, 14)
+        assert import_candidates("kbo", update).created == 0  # re-run safe
+
+
+def test_the_watch_list_follows_updates_that_remove_an_activity(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        import_candidates("kbo", write_extract(tmp_path / "full.zip", full_extract()))
+        dropped = {**_moves_in("10-11-2026", "161"), "address_delete": [], "address_insert": []}
+        dropped["activity_delete"] = [["0200.000.003"]]  # no selected activity any more
+        import_candidates("kbo", write_extract(tmp_path / "u161.zip", dropped))
+        report = import_candidates("kbo", write_extract(tmp_path / "u162.zip", _moves_in("14-11-2026", "162")))
+        assert report.created == 0 and "ent:0200.000.003" not in _candidates()

@@ -85,6 +85,8 @@ def test_import_maps_the_bilingual_fields_with_their_source_and_date(app: Flask,
         assert (report.created, report.rejected) == (2, 1)
         [problem] = [i for i in report.issues if i.level == "error"]
         assert (problem.field, problem.params["file"]) == ("organisation-102.json", "organisation-102.json")
+        [unknown] = [i for i in report.issues if i.field == "langStatus"]  # "DE": not in the table, not guessed
+        assert (unknown.level, unknown.params) == ("warning", {"value": "DE", "file": "organisation-103.json"})
         fiche = db.session.query(Service).filter_by(source_id="101").one()
         assert (fiche.name_fr, fiche.name_nl) == ("Centre d'essai social", "Sociaal proefcentrum")
         assert fiche.hours_note_nl == "Vrij onthaal op dinsdag van 9 tot 12 uur."
@@ -97,6 +99,9 @@ def test_import_maps_the_bilingual_fields_with_their_source_and_date(app: Flask,
         assert fiche.organization.bce_number == "0200.000.101"
         assert fiche.source_licence == app.config["SOCIAL_BRUSSELS_LICENCE"]
         assert fiche.field_provenance["hours_note_fr"] == {"source": "social-brussels"}
+        assert fiche.languages == ["fr", "nl"]  # langStatus "FR-NL", through social_brussels_values.csv
+        assert fiche.field_provenance["languages"] == {"source": "social-brussels"}
+        assert db.session.query(Service).filter_by(source_id="103").one().languages == []
         assert run_import(social_brussels_importer(), folder).unchanged == 2
 
 

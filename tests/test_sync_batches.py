@@ -39,3 +39,60 @@ def test_an_import_pushes_in_batches_and_ends_in_step(app: Flask, tmp_path: Path
         assert stats["numberOfDocuments"] == 7
         again = run_import(TemplateImporter(), path, source="lots", batch_size=2)
         assert again.unchanged == 7
+
+
+def test_documents_built_in_bulk_equal_those_built_from_each_service(app: Flask):
+    """`documents_of` (plain SQL, the import's path) gives exactly the documents of `build_documents` (ORM)."""
+    from sqlalchemy import select
+
+    from directory.extensions import db
+    from directory.models import Location, Phone, Public, Service
+    from directory.models.services import whole_service
+    from directory.search.documents import build_documents, documents_of
+    from tests.factories import make_service
+
+    with app.app_context():
+        plain = make_service("Pharmacie simple")
+        rich = make_service(
+            "Relais social",
+            ("social_work_centre", "food_aid"),
+            functions=["helpdesk"],
+            function_conditions=["adult"],
+            languages=["nl", "fr"],
+            cost="free",
+            opening_hours="Mo-Fr 09:00-17:00",
+            description_nl="Hulp",
+            website="https://relais.example.org",
+        )
+        rich.publics = [db.session.get(Public, code) for code in db.session.scalars(select(Public.code).limit(2))]
+        rich.phones.append(Phone(number="+3225551234"))
+        rich.locations.append(Location(street_fr="Rue Neuve", postcode="1000", lat=50.853, lon=4.357))
+        nowhere = make_service("Permanence mobile", at=None)
+        nowhere.locations = []
+        gone = make_service("Service fermé", status="inactive")
+        db.session.commit()
+        ids = {plain.id, rich.id, nowhere.id, gone.id, 999_999}
+        loaded = db.session.scalars(
+            select(Service).where(Service.id.in_(ids)).options(*whole_service()).order_by(Service.id)
+        )
+        expected = [doc for service in loaded for doc in build_documents(service)]
+        assert len(expected) == 4  # two places, one without a place, the inactive one leaves the index
+        assert expected[1]["function_fr"] and expected[1]["public"] and len(expected[1]["phones"]) == 2
+        assert documents_of(db.session(), ids) == expected
+
+
+def test_areas_of_a_whole_batch_are_those_of_each_place(app: Flask):
+    """The import tags a batch's locations in a few vectorised calls (`areas_many`): same answers as `areas`."""
+    import random
+
+    from directory.geo.tagging import areas, areas_many
+
+    rnd = random.Random(7)
+    places: list[tuple[float | None, float | None, str | None]] = [
+        (50.80 + rnd.random() * 0.12, 4.25 + rnd.random() * 0.22, None) for _ in range(300)
+    ]  # the region's bounding box: inside, near the edge and outside
+    places += [(None, None, "1000"), (None, None, "1030"), (None, None, "9999"), (50.8467, 4.3525, "1000")]
+    with app.app_context():
+        expected = [areas(*place) for place in places]
+        assert areas_many(places) == expected
+        assert {e["area_note"] for e in expected} > {""}  # some outside, some to review

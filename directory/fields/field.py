@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 LANGS = ("fr", "nl")
@@ -43,24 +44,24 @@ class Field:
     document: bool = False
     facet: str = ""
 
-    @property
+    @cached_property  # read for every row of an import: computed once per field
     def names(self) -> tuple[str, ...]:
         """Database attributes: ("name_fr", "name_nl") for a pair, else (name,)."""
         return tuple(f"{self.name}_{lang}" for lang in LANGS) if self.bilingual else (self.name,)
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """Editing keys ("location.street_fr" for a location field)."""
         prefix = "location." if self.owner == "location" else ""
         return tuple(prefix + name for name in self.names)
 
-    @property
+    @cached_property
     def record_names(self) -> tuple[str, ...]:
         """`ServiceRecord` attributes."""
         stem = self.record or self.name
         return tuple(f"{stem}_{lang}" for lang in LANGS) if self.bilingual else (stem,)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """Import-template columns (none when the template has no column for it)."""
         if self.column is None:

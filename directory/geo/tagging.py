@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import shapely
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -68,6 +69,7 @@ def _index() -> _Index:
     if index is None:
         communes = _layer(Commune, "nis")
         region = unary_union(communes.geometries)
+        shapely.prepare(region)  # contains_xy and the vectorised tests of areas_many use it
         index = _Index(communes, _layer(Quartier, "code"), _layer(Bassin, "code"), region, prep(region))
         if communes.codes:  # never cache an empty geography (before `flask geo load`)
             _cache["index"] = index
@@ -80,7 +82,10 @@ def _in_region(index: _Index, point: Point) -> bool:
 
 def point_in_region(lat: float, lon: float) -> bool:
     """True when the point lies in the Brussels-Capital Region (with the 50 m tolerance)."""
-    return _in_region(_index(), Point(lon, lat))
+    index = _index()
+    if shapely.contains_xy(index.region, lon, lat):  # the usual answer, without building a Point
+        return True
+    return _in_region(index, Point(lon, lat))
 
 
 def commune_for_postcode(code: str) -> Commune | None:
@@ -128,6 +133,55 @@ def _point_areas(point: Point) -> dict[str, str | bool | None]:
             area_note=N_("The bassin of central Brussels-City is not officially published; it is a guess."),
         )
     return found
+
+
+def areas_many(places: list[tuple[float | None, float | None, str | None]]) -> list[dict]:
+    """`areas(lat, lon, postcode)` of many places at once (an import's batch): the same answers, with the
+    point-in-polygon tests of all the points done in a few vectorised calls."""
+    results: list[dict | None] = [None] * len(places)
+    located = [i for i, (lat, lon, _postcode) in enumerate(places) if lat is not None and lon is not None]
+    for i, (lat, lon, postcode) in enumerate(places):
+        if lat is None or lon is None:
+            results[i] = areas(lat, lon, postcode)
+    if located:
+        index = _index()
+        points = shapely.points([places[i][1] for i in located], [places[i][0] for i in located])
+        inside = shapely.contains(index.region, points)
+        near = shapely.distance(index.region, points) <= NEAREST_TOLERANCE_DEG
+        codes = {name: _first_many(getattr(index, name), points) for name in ("communes", "quartiers", "bassins")}
+        for k, i in enumerate(located):
+            if not (inside[k] or near[k]):
+                results[i] = areas(places[i][0], places[i][1], places[i][2])
+                continue
+            found = {
+                "commune_nis": codes["communes"][k],
+                "quartier_code": codes["quartiers"][k],
+                "bassin_code": codes["bassins"][k],
+                "area_to_review": False,
+                "area_note": "",
+            }
+            if found["commune_nis"] == SPLIT_COMMUNE and found["bassin_code"] in GUESSED_BASSINS:
+                found.update(
+                    area_to_review=True,
+                    area_note=N_("The bassin of central Brussels-City is not officially published; it is a guess."),
+                )
+            results[i] = found
+    return [r for r in results if r is not None]
+
+
+def _first_many(layer: _Layer, points: object) -> list[str | None]:
+    """`layer.find` of each point: a point inside exactly one polygon is answered from one vectorised query; the
+    others (none, or on a boundary) ask `find` itself, so the answer is always the same."""
+    inputs, hits = layer.tree.query(points, predicate="intersects")
+    counts: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for k, hit in zip(inputs.tolist(), hits.tolist(), strict=True):
+        counts[k] = counts.get(k, 0) + 1
+        first.setdefault(k, hit)
+    return [
+        layer.codes[first[k]] if counts.get(k) == 1 else layer.find(points[k])  # type: ignore[index]
+        for k in range(len(points))  # type: ignore[arg-type]
+    ]
 
 
 def _postcode_areas(postcode: str) -> dict:

@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 
 from directory.extensions import db
-from directory.geo.tagging import areas
+from directory.geo.tagging import areas_many
 from directory.models import Location, Organization, Phone, Service
 from directory.models.base import utcnow
 from directory.models.services import service_at_location, service_public, service_sector
@@ -35,8 +35,11 @@ class NewService:
 
 
 def _returning_ids(model: type[Organization] | type[Service] | type[Location], rows: list[dict]) -> list[int]:
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return [row[0] for row in db.session.execute(statement, rows)]
+    """Insert `rows` into the model's table (Core, not the ORM's bulk insert: a third of the cost) and return
+    their new ids in the order of `rows`. Column defaults apply as with the ORM."""
+    table = cast(Table, model.__table__)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in db.session.connection().execute(statement, rows)]
 
 
 def insert_new_services(source: str, items: list[NewService], organizations: dict[str, int]) -> list[int]:
@@ -66,15 +69,9 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
             for item in items
         ],
     )
+    places = [(i.location.get("lat"), i.location.get("lon"), i.location.get("postcode")) for i in items]
     location_ids = _returning_ids(
-        Location,
-        [
-            {
-                **item.location,
-                **areas(item.location.get("lat"), item.location.get("lon"), item.location.get("postcode")),
-            }
-            for item in items
-        ],
+        Location, [{**item.location, **found} for item, found in zip(items, areas_many(places), strict=True)]
     )
     links: list[tuple[Table, list[dict[str, Any]]]] = [
         (
@@ -100,6 +97,6 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
     ]
     for table, rows in links:
         if rows:
-            db.session.execute(insert(table), rows)
+            db.session.connection().execute(insert(table), rows)
     enqueue(db.session(), service_ids, new=True)
     return service_ids

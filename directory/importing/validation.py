@@ -59,22 +59,25 @@ def _terms(field: fields.Field, raw: list[str]) -> list[str]:
     return sorted(set(v.match_codes(raw, terms_lookup(field.choices), field.choices)))
 
 
+#: owner → (field, attribute) of every declared field, read once rather than for each row
+_OWNED = {owner: tuple((f, n) for f in fields.owned_by(owner) for n in f.names) for owner in ("service", "location")}
+
+
 def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
     """The record's values of the fields declared for `owner` (texts stripped; invalid values dropped with a
     warning); coordinates and hours are cleaned by the caller."""
     values: dict[str, Any] = {}
-    for field in fields.owned_by(owner):
-        for name in field.names:
-            raw = getattr(row.record, name)
-            raw = raw.strip() if isinstance(raw, str) else raw
-            if field.kind in ("text", "area"):
-                values[name] = raw
-            elif field.kind == "choice":
-                values[name] = row.choice(field, raw)
-            elif field.kind == "terms":
-                values[name] = row.optional(field.name, functools.partial(_terms, field), raw, [])
-            elif field.kind in CLEAN:
-                values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
+    for field, name in _OWNED[owner]:
+        raw = getattr(row.record, name)
+        raw = raw.strip() if isinstance(raw, str) else raw
+        if field.kind in ("text", "area"):
+            values[name] = raw
+        elif field.kind == "choice":
+            values[name] = row.choice(field, raw)
+        elif field.kind == "terms":
+            values[name] = row.optional(field.name, functools.partial(_terms, field), raw, [])
+        elif field.kind in CLEAN:
+            values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
     return values
 
 
@@ -110,10 +113,13 @@ LIMITED = {
 }
 
 
+_LIMITS = tuple((name, column.type.length) for name, column in LIMITED.items() if column.type.length)
+
+
 def _check_lengths(row: _Row, r: ServiceRecord) -> None:
-    for name, column in LIMITED.items():
-        value, limit = getattr(r, name).strip(), column.type.length
-        if limit and len(value) > limit and name not in row.refused:
+    for name, limit in _LIMITS:
+        value = getattr(r, name)
+        if len(value) > limit and len(value := value.strip()) > limit and name not in row.refused:
             too_long = v.Invalid(
                 "Too long: %(length)s characters, at most %(max)s fit. Shorten it; nothing was cut.",
                 length=len(value),

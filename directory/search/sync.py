@@ -37,7 +37,7 @@ from directory.models import Location, Organization, Phone, SearchOutbox, Servic
 from directory.models.services import service_at_location, whole_service
 from directory.search import get_client, index_name, textindex
 from directory.search.client import MeiliError
-from directory.search.documents import build_documents
+from directory.search.documents import build_documents, documents_of
 from directory.search.settings import index_settings
 
 log = logging.getLogger(__name__)
@@ -198,9 +198,7 @@ def push_services(session: Session, ids: set[int], new: set[int] | frozenset[int
     _lock(session, ids)
     if not reindex_running(session):
         session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
-    documents: list[dict] = []
-    for service in _load_services(session, ids):
-        documents.extend(build_documents(service))
+    documents = documents_of(session, ids)
     tasks = []
     old = ids - new
     if old:

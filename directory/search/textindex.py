@@ -38,8 +38,12 @@ _ready: set[str] = set()
 
 def normalise(value: str) -> str:
     """Lower case, accents removed, punctuation turned into spaces: 'Médecin-Généraliste' → 'medecin generaliste'."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    value = value or ""
+    if value.isascii():  # nothing to decompose (most of an import's text): skip the walk over each character
+        plain = value
+    else:
+        decomposed = unicodedata.normalize("NFKD", value)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_WORD.sub(" ", plain.lower().replace("_", " ")).split())
 
 
