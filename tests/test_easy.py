@@ -43,6 +43,9 @@ def test_every_helpline_has_a_source_and_a_date() -> None:
         assert line.tel.lstrip("+").isdigit() and set(line.needs) <= set(NEEDS), line.key
     assert [h.key for h in helplines_for("sleep")] == ["samusocial"]
     assert [h.key for h in helplines_for("money", "professional")] == ["brusano"]  # for professionals only
+    # money and papers: a sourced line the public can call (no number without a page that shows it)
+    assert [h.key for h in helplines_for("money")] == ["allo-aide-sociale"]
+    assert [h.key for h in helplines_for("papers")] == ["allo-aide-sociale", "balie-brussel-helpline"]
 
 
 def test_best_first_puts_open_then_near_then_free_first() -> None:
