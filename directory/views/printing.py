@@ -22,7 +22,7 @@ from directory.labels import code_label
 from directory.maps.coverage import cover_area
 from directory.maps.needs import need_of
 from directory.maps.points import search_hits
-from directory.maps.svg import Paper, PaperMarker, area_geometry, area_map_svg
+from directory.maps.svg import BUS_LEVELS, Paper, PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.pdf import html_to_pdf, render_pdf
@@ -134,6 +134,7 @@ def _map_page(params: SearchParams, level: str, code: str, paper: str, total: in
         entries=entries,
         total=total,
         tiles=bool(current_app.config.get("TILE_URL")),
+        bus_lines=level in BUS_LEVELS,
         online_url=online,
         online_qr=qr_svg(online),
         paper=paper,
