@@ -103,6 +103,16 @@ def test_referral_sheet_selection(page, live_server: str, directory_data: dict) 
     assert page.locator(".sheet-entry").count() == 2
     screenshot(page, "referral-sheet-fr")
     assert axe_violations(page) == []
+    page.get_by_role("link", name="English").click()  # the sheet's fixed words in English, content in French
+    page.wait_for_url(re.compile(r"sheet_lang=en"))
+    assert "What to bring" in page.locator(".sheet-body").inner_text()
+    assert page.locator(".sheet-share svg").is_visible()  # the short link's QR code, on the screen only
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # usable on a phone
+    screenshot(page, "referral-sheet-en-phone")
+    assert axe_violations(page) == []
+    page.goto(page.locator(".sheet-short").get_attribute("href"))  # the short link leads back to the same sheet
+    assert page.locator(".sheet-entry").count() == 2 and "sheet_lang=en" in page.url
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
