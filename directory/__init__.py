@@ -82,7 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Pages: the /fr|/nl prefix and security headers, the blueprints, the template globals
     web.init_app(app)
-    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp):
+    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp, printing.short_bp):
         app.register_blueprint(blueprint)
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp, coordination.bp):
         app.register_blueprint(blueprint)

@@ -47,6 +47,7 @@ def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, A
     from directory.search.settings import FACETS
 
     known = {"q", "near", "radius", "page", "per_page", "address", "paper", "format", "ids", "not", "sort", "open"}
+    known |= {"sheet_lang"}  # the referral sheet's fixed words in English
     known |= {"open_at", *FACETS}
     args = {
         k: kept

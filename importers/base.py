@@ -27,6 +27,8 @@ class ServiceRecord:
     organization_nl: str = ""
     description_fr: str = ""
     description_nl: str = ""
+    easy_description_fr: str = ""
+    easy_description_nl: str = ""
     sectors: list[str] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)

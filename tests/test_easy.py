@@ -8,12 +8,15 @@ from datetime import datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.maps.helplines import all_helplines, helplines_for
 from directory.maps.needs import NEEDS, sectors_for
 from directory.maps.widen import best_first, neighbours
+from directory.models import Service
 from directory.search.sync import wait_until_indexed
+from tests.account_helpers import Team
 from tests.factories import ANDERLECHT, make_service
 
 IXELLES, SCHAERBEEK, ANDERLECHT_NIS, EVERE = "21009", "21015", "21001", "21006"
@@ -43,6 +46,9 @@ def test_every_helpline_has_a_source_and_a_date() -> None:
         assert line.tel.lstrip("+").isdigit() and set(line.needs) <= set(NEEDS), line.key
     assert [h.key for h in helplines_for("sleep")] == ["samusocial"]
     assert [h.key for h in helplines_for("money", "professional")] == ["brusano"]  # for professionals only
+    # money and papers: a sourced line the public can call (no number without a page that shows it)
+    assert [h.key for h in helplines_for("money")] == ["allo-aide-sociale"]
+    assert [h.key for h in helplines_for("papers")] == ["allo-aide-sociale", "balie-brussel-helpline"]
 
 
 def test_best_first_puts_open_then_near_then_free_first() -> None:
@@ -108,5 +114,47 @@ def test_fiche_and_sheet_say_how_to_get_there_and_the_sheet_can_be_sent(app: Fla
     fiche = _page(client, url)
     assert "Pour y aller" in fiche and "min" in fiche
     sheet = _page(client, f"/fr/sheet?ids={ids}")
-    assert re.search(r'href="mailto:\?subject=[^"]*body=[^"]*sheet%3Fids%3D' + ids, sheet)
-    assert re.search(r'href="sms:\?&body=[^"]*sheet%3Fids%3D' + ids, sheet)
+    assert re.search(r'href="sms:\?&body=[^"]*/s/f-[0-9a-z]+"', sheet)
+    assert re.search(r'href="mailto:\?subject=[^"]*body=[^"]*/s/f-[0-9a-z]+"', sheet)
+
+
+def test_a_service_writes_its_own_easy_read_line(app: Flask, client: FlaskClient, team: Team) -> None:
+    """Declared once (directory/fields): form, template column, HSDS extension, revisions; the easy-read card shows
+    it, and a card without one falls back to its sectors' plain words."""
+    from directory.models.moderation import Revision
+    from directory.operations import accounts
+    from directory.operations.hsds import extension
+    from importers.template import COLUMNS
+    from tests.account_helpers import edit_form_data, sign_in
+
+    assert {"easy_description_fr", "easy_description_nl"} <= set(COLUMNS)
+    with app.app_context():
+        service = db.session.get(Service, team.own)
+        accounts.set_trusted(service.organization, True, db.session.get(accounts.User, team.admin))
+        db.session.commit()
+    sign_in(client, team.editor)
+    assert 'name="easy_description_fr"' in client.get(f"/fr/edit/services/{team.own}").get_data(as_text=True)
+    line = "On vous soigne, même sans argent."
+    with app.app_context():
+        too_long = edit_form_data(db.session.get(Service, team.own), easy_description_fr="x" * 121)
+        data = edit_form_data(db.session.get(Service, team.own), easy_description_fr=line)
+    refused = client.post(f"/fr/edit/services/{team.own}", data=too_long)  # longer than 120: refused, kept to fix
+    assert refused.status_code == 400 and "x" * 121 in refused.get_data(as_text=True)
+    assert client.post(f"/fr/edit/services/{team.own}", data=data).status_code == 302
+    with app.app_context():
+        service = db.session.get(Service, team.own)
+        assert service.easy_description_fr == line
+        assert extension(service, "service")["easy_description_fr"] == line  # HSDS x_qfq
+        revision = db.session.scalars(select(Revision).order_by(Revision.number.desc())).first()
+        assert revision is not None and revision.kind == "edit"
+        sectors = [s.code for s in service.sectors]
+        commune = service.locations[0].commune_nis
+        other = make_service("Maison médicale sans phrase", tuple(sectors), at=ANDERLECHT, postcode="1070")
+        db.session.commit()
+        wait_until_indexed()
+        need = next(n for n in NEEDS if set(sectors) & set(sectors_for(n)))
+        other_commune = other.locations[0].commune_nis
+    page = _page(client, f"/fr/facile/{need}/list?commune={commune}")
+    assert f'<p class="easy-what easy-own">{line}</p>' in page
+    plain = _page(client, f"/fr/facile/{need}/list?commune={other_commune}")
+    assert "Maison médicale sans phrase" in plain and 'class="easy-what"' in plain and "easy-own" not in plain

@@ -90,6 +90,21 @@ def test_printed_map_orients_a_reader(run_app: Flask) -> None:
     assert "A3" not in a3.split("paper-choice")[1].split("</div>")[0]  # no "use A3" on A3
 
 
+def test_bus_lines_on_the_map_of_a_commune_only(run_app: Flask) -> None:
+    """Thin bus lines under the trams and metro, numbers only where no name or number is; none on a bassin's map."""
+    client = run_app.test_client()
+    page = client.get("/fr/print/map?commune=21004&paper=a4").get_data(as_text=True)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count('class="bus-line"') >= 5 and 'class="bus-label"' in svg
+    first_tram = re.search(r'stroke-width="[\d.]+" stroke-linecap="round"/>', svg[svg.rindex('class="bus-line"') :])
+    assert first_tram is not None  # the metro and tram lines come after (above) the last bus line
+    assert "Bus (" in page  # in the legend
+    refs = re.findall(r'class="bus-label" font-weight="700" fill="[^"]+">([^<]+)<', svg)
+    assert len(refs) == len(set(refs))  # one number per line at most
+    bassin = client.get("/fr/print/map?bassin=nord-est&paper=a4")
+    assert bassin.status_code == 200 and 'class="bus-line"' not in bassin.get_data(as_text=True)
+
+
 def test_no_call_before_without_a_phone(run_app: Flask) -> None:
     page = run_app.test_client().get("/fr/print/map?commune=21015&paper=a3").get_data(as_text=True)
     for entry in page.split('class="paper-entry"')[1:]:

@@ -118,6 +118,47 @@ def test_referral_sheet_pdf_is_one_a4_page(client: FlaskClient, services: list[i
     assert (round(width), round(height)) == (595, 842)  # A4 in points
 
 
+def test_referral_sheet_with_its_fixed_words_in_english(client: FlaskClient, services: list[int]) -> None:
+    """For a person who reads neither French nor Dutch: labels, dates and day names in English, with pictograms;
+    the services' own texts stay in the page language and say so; the toolbar stays in the professional's language."""
+    ids = ",".join(str(i) for i in services[:5])
+    page = html.unescape(client.get(f"/nl/sheet?ids={ids}&sheet_lang=en").get_data(as_text=True))
+    body = page[page.index('<div class="sheet-body"') :]
+    assert body.startswith('<div class="sheet-body" lang="en">')
+    for word in ("Services for you", "Address", "How to get there", "Phone", "Opening hours this week", "Cost"):
+        assert word in body, word
+    assert "What to bring" in body and "Mon–Fri 09:00–18:00" in body and "Made on December" in body
+    assert "Mee te brengen" not in body and "Adres" not in body  # no Dutch fixed word left on the sheet
+    assert '<span lang="nl">Identiteitskaart en klevertje van het ziekenfonds</span>' in body  # content: Dutch
+    assert "pictos/bring.svg" in body and "pictos/clock.svg" in body and "pictos/address.svg" in body
+    assert '<html lang="nl">' in page and "Terug naar de gids" in page  # the toolbar is the professional's
+    dutch = html.unescape(client.get(f"/nl/sheet?ids={ids}").get_data(as_text=True))
+    assert '<div class="sheet-body" lang="nl">' in dutch and "Mee te brengen" in dutch
+    pdf = client.get(f"/fr/sheet?ids={ids}&sheet_lang=en&format=pdf")
+    pages, text = _pdf_text(pdf.data)
+    assert pages == 1 and "What to bring" in text and "Carte d'identité et vignette de mutuelle" in text
+
+
+def test_a_sheet_passes_on_by_short_link_qr_mail_and_sms(client: FlaskClient, services: list[int]) -> None:
+    from directory.sharing import SheetLink, decode, encode
+
+    ids = tuple(services[:3])
+    page = html.unescape(client.get(f"/fr/sheet?ids={','.join(map(str, ids))}&sheet_lang=en").get_data(as_text=True))
+    code = encode(SheetLink("fr", ids, english=True))
+    short = f"http://localhost/s/{code}"
+    assert code.startswith("fe-") and len(short) < 40 and decode(code) == SheetLink("fr", ids, True)
+    share = page[page.index('class="sheet-share"') :]
+    assert f'href="{short}"' in share and "<svg" in share  # the short link and its QR code
+    assert re.search(r'href="mailto:\?subject=[^"]*body=[^"]*/s/' + code + '"', share)
+    assert re.search(r'href="sms:\?&body=[^"]*/s/' + code + '"', share)
+    answer = client.get(f"/s/{code}")  # no account, nothing stored: the code is the sheet
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"/fr/sheet?ids={','.join(map(str, ids))}&sheet_lang=en"
+    assert client.get(f"/s/{encode(SheetLink('nl', ids))}").headers["Location"].startswith("/nl/sheet?ids=")
+    for bad in ("x-1", "f", "f-", "f-1-2-3-4-5-6", "fe-!"):
+        assert client.get(f"/s/{bad}").status_code == 404, bad
+
+
 @pytest.mark.parametrize(
     ("ids", "status", "message"),
     [

@@ -43,6 +43,16 @@ FIELDS: tuple[Field, ...] = (
         hsds="description",
         document=True,
     ),
+    pair(
+        "easy_description",
+        _l("Easy-read line"),
+        help=_l(
+            "What the service does, in one short sentence with everyday words, for people who read little "
+            "(at most 120 characters: “We give food parcels.”). Shown on the easy-read cards."
+        ),
+        max_length=120,
+        document=True,
+    ),
     Field(
         "sectors",
         _l("Sectors"),

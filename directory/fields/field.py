@@ -78,7 +78,8 @@ class Field:
 
 def pair(name: str, label: Any, kind: str = "text", **more: Any) -> Field:
     """A bilingual field: `<name>_fr` and `<name>_nl`."""
-    return Field(name, label, kind, bilingual=True, max_length=5000 if kind == "area" else 200, **more)
+    more.setdefault("max_length", 5000 if kind == "area" else 200)
+    return Field(name, label, kind, bilingual=True, **more)
 
 
 def choice(name: str, label: Any, default: str = "unknown", **more: Any) -> Field:

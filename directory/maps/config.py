@@ -20,6 +20,7 @@ def map_config(doc: MapDocument, levels: tuple[str, ...], **extra: Any) -> dict:
         "popup_url": url_for("maps.popup", doc_id="__ID__"),
         "boundaries": {level: url_for("maps.boundaries", level=level) for level in levels},
         "orientation_url": url_for("maps.orientation"),
+        "bus_url": url_for("maps.bus_lines"),
         "attribution": _("Map data © OpenStreetMap contributors"),
         "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "map": _("Map")},
         **extra,

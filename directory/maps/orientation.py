@@ -21,6 +21,7 @@ from directory.maps.boundaries import _rounded
 
 TOLERANCE_DEG = 0.00008  # ≈ 6–9 m: finer than a line's width on screen or paper
 LABEL_EVERY_M = 2500  # a line number every 2.5 km along each metro and tram line
+BUS_LABEL_EVERY_M = 1500  # bus numbers are only shown close in (zoom 16): closer together
 WALK_DETOUR = 1.25  # streets are longer than the straight line (a usual urban factor)
 WALK_M_PER_MIN = 75  # 4.5 km/h
 METRES_PER_DEG = 111_320
@@ -153,13 +154,13 @@ def nearest_stops(lat: float, lon: float, limit: int = 2, within_m: int = 1000) 
     return result
 
 
-def _line_labels(feature: Feature) -> list[tuple[float, float]]:
-    """Points every LABEL_EVERY_M along a line (its longest part), where its number is written."""
+def _line_labels(feature: Feature, every_m: int = LABEL_EVERY_M) -> list[tuple[float, float]]:
+    """Points every `every_m` along a line (its longest part), where its number is written."""
     geometry = feature.geometry
     parts = getattr(geometry, "geoms", [geometry])
     longest = max(parts, key=lambda g: g.length)
     length_m = longest.length * METRES_PER_DEG * 0.8  # rough: degrees mixed at ~50.8° N
-    count = max(1, int(length_m // LABEL_EVERY_M))
+    count = max(1, int(length_m // every_m))
     points = []
     for i in range(count):
         point = longest.interpolate((i + 0.5) / count, normalized=True)
@@ -208,4 +209,29 @@ def orientation_geojson(lang: str) -> dict:
                 "geometry": {"type": "Point", "coordinates": [round(stop.lon, 5), round(stop.lat, 5)]},
             }
         )
+    return {"type": "FeatureCollection", "features": out}
+
+
+def bus_geojson() -> dict:
+    """The STIB bus lines for static/js/map.js, fetched only when the map is zoomed in (they are drawn thin, under
+    the metro and trams, from zoom 15): `t` is "bus" for a line, "bus_label" for a point where its number goes."""
+    out: list[dict] = []
+    for feature in features(("bus",)):
+        geo = mapping(feature.geometry)
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {"t": "bus", "ref": feature.ref},
+                "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
+            }
+        )
+        if feature.ref:
+            for x, y in _line_labels(feature, BUS_LABEL_EVERY_M):
+                out.append(
+                    {
+                        "type": "Feature",
+                        "properties": {"t": "bus_label", "ref": feature.ref},
+                        "geometry": {"type": "Point", "coordinates": [round(x, 5), round(y, 5)]},
+                    }
+                )
     return {"type": "FeatureCollection", "features": out}

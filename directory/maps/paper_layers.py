@@ -20,6 +20,7 @@ from directory.maps.orientation import features, stops
 Project = Callable[[float, float], tuple[float, float]]
 HALO = 'stroke="#fff" stroke-width="2.5" stroke-linejoin="round"'
 FONT = 'font-family="DejaVu Sans, sans-serif"'
+BUS_INK = "#6b7280"  # bus lines and their numbers (printed maps of a commune or quartier)
 
 
 def _line_path(geometry: BaseGeometry, project: Project) -> str:
@@ -72,14 +73,17 @@ def orientation_layers(
     lang: str,
     labels: Labels,
     polygons: bool = True,
+    bus: bool = False,
 ) -> list[str]:
-    """Parks and water (unless `polygons` is False: a tile background already has them), then the lines, then
-    metro and train stops with their names, all clipped to `bounds` (lng/lat)."""
+    """Parks and water (unless `polygons` is False: a tile background already has them), then the lines (with
+    `bus`, thin bus lines under the trams and metro), then metro and train stops with their names, all clipped to
+    `bounds` (lng/lat). Bus numbers come last, one per line and only where no other name or number is."""
     frame = box(*bounds)
     ready = prep(frame)
     line = 1 / unit_pt  # one point on paper, in units
     out = []
-    for feature in features():
+    bus_labels: list[tuple[float, float, str, str]] = []
+    for feature in features(("park", "water", "bus", "transit") if bus else ("park", "water", "transit")):
         if not ready.intersects(feature.geometry):
             continue
         geometry = feature.geometry.intersection(frame)
@@ -93,6 +97,17 @@ def orientation_layers(
             out.append(f'<path d="{d}" fill="#b9d6ee" stroke="#8dbbe0" stroke-width="{0.5 * line:.2f}"/>')
         elif feature.layer == "water" and not polygon:
             out.append(f'<path d="{d}" fill="none" stroke="#8dbbe0" stroke-width="{1.5 * line:.2f}"/>')
+        elif feature.layer == "bus":
+            colour = BUS_INK  # one quiet grey: the colours stay for the metro and the trams
+            out.append(
+                f'<path class="bus-line" d="{d}" fill="none" stroke="{colour}" stroke-opacity="0.6" '
+                f'stroke-width="{0.6 * line:.2f}" stroke-linecap="round"/>'
+            )
+            parts = [g for g in getattr(geometry, "geoms", [geometry]) if g.geom_type == "LineString"]
+            if feature.ref and parts:
+                middle = max(parts, key=lambda g: g.length).interpolate(0.5, normalized=True)
+                x, y = project(middle.x, middle.y)
+                bus_labels.append((x, y, feature.ref, colour))
         elif feature.layer == "transit":
             width = {"metro": 2.6, "tram": 1.3, "train": 1.1}.get(feature.kind, 1) * line
             dash = f' stroke-dasharray="{4 * line:.1f} {2 * line:.1f}"' if feature.kind == "train" else ""
@@ -114,6 +129,9 @@ def orientation_layers(
         name = stop.name_nl if lang == "nl" else stop.name_fr
         if major and labels.place(x, y - 4.5 * line, name, 6.5 * line):
             out.append(text(x, y - 3 * line, name, 6.5 * line, 'font-weight="700" fill="#222"'))
+    for x, y, ref, colour in bus_labels:  # after the stop names: a bus number never hides a station
+        if labels.place(x, y - 1.8 * line, ref + " ", 5.5 * line):
+            out.append(text(x, y + 1.8 * line, ref, 5.5 * line, f'class="bus-label" font-weight="700" fill="{colour}"'))
     return out
 
 

@@ -81,6 +81,9 @@ class Paper:
     max_height_mm: float
 
 
+BUS_LEVELS = ("commune", "quartier")
+
+
 def area_map_svg(
     level: str,
     code: str,
@@ -139,7 +142,10 @@ def area_map_svg(
     area_names = area_labels(
         view, projection.point, unit_pt, lang, labels, quartiers_in=area if level == "commune" else None
     )
-    out += orientation_layers(view, projection.point, unit_pt, lang, labels, polygons=not tiles)
+    # Bus lines only on the map of a commune or a quartier: at the scale of a bassin they would hide the rest.
+    out += orientation_layers(
+        view, projection.point, unit_pt, lang, labels, polygons=not tiles, bus=level in BUS_LEVELS
+    )
     out += area_names
     out += _markers(markers, placed, radius)
     out += scale_and_north(width, height, METRES_PER_DEG / projection.scale, unit_pt)

@@ -141,6 +141,9 @@ class Service(Model):
     name_nl: Mapped[str] = mapped_column(String(200), default="")
     description_fr: Mapped[str] = mapped_column(Text, default="")
     description_nl: Mapped[str] = mapped_column(Text, default="")
+    # one short sentence in everyday words, written by the service for the easy-read cards (docs/easy-read.md)
+    easy_description_fr: Mapped[str] = mapped_column(String(120), default="")
+    easy_description_nl: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
 

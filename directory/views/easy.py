@@ -30,6 +30,7 @@ bp = Blueprint("easy", __name__, url_prefix="/<lang_code>/<any(facile, eenvoudig
 SHORT_LIST = 8
 NEAR_RADIUS = 2000
 POOL = 40  # read this many, then put the open, near and free ones first
+EASY_RETRIEVED = [*RETRIEVED, "easy_description_fr", "easy_description_nl"]  # the line a service writes for cards
 
 
 @bp.url_defaults
@@ -96,7 +97,7 @@ def results(need: str) -> str | tuple[str, int]:
     steps = commune_steps(params, place) if place is not None else near_steps(params, NEAR_RADIUS)
     try:
         for step in steps:
-            total, hits = search_hits(step.params, POOL, RETRIEVED)
+            total, hits = search_hits(step.params, POOL, EASY_RETRIEVED)
             if hits:
                 break
     except MeiliError:

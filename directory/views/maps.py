@@ -21,7 +21,7 @@ from directory.maps.boundaries import LEVELS, feature_collection
 from directory.maps.builder import build_map
 from directory.maps.config import map_config
 from directory.maps.locate import LocateError, locate
-from directory.maps.orientation import orientation_geojson
+from directory.maps.orientation import bus_geojson, orientation_geojson
 from directory.maps.points import map_points
 from directory.search import fallback, get_document
 from directory.search.client import MeiliError
@@ -151,6 +151,12 @@ def boundaries(level: str) -> Response:
     if level not in LEVELS:
         abort(404)
     return compressed_json(feature_collection(level, get_locale()), 86400, public=True)
+
+
+@bp.get("/map/bus.json")
+def bus_lines() -> Response:
+    """The bus lines and where their numbers go, for a map zoomed in close (cached a day)."""
+    return compressed_json(bus_geojson(), 86400, public=True)
 
 
 @bp.get("/map/orientation.json")

@@ -6,9 +6,11 @@ Both are HTML pages with a print stylesheet (`@page` A4 or A3); `format=pdf` ren
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 import segno
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -20,7 +22,7 @@ from directory.labels import code_label
 from directory.maps.coverage import cover_area
 from directory.maps.needs import need_of
 from directory.maps.points import search_hits
-from directory.maps.svg import Paper, PaperMarker, area_geometry, area_map_svg
+from directory.maps.svg import BUS_LEVELS, Paper, PaperMarker, area_geometry, area_map_svg
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.pdf import html_to_pdf, render_pdf
@@ -28,9 +30,12 @@ from directory.presenters import MAX_SHEET, fiche_url
 from directory.search.client import MeiliError
 from directory.search.query import RETRIEVED, InvalidSearch, SearchParams, parse_search_args
 from directory.security import rate_limit
+from directory.sharing import SheetLink, decode, encode
 from directory.web import query_args
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang_code>")
+short_bp = Blueprint("short", __name__)  # /s/<code>: a sheet's short link, without a language prefix
+SHEET_LANGUAGES = ("en",)  # the sheet's fixed words may also be in English (sheet_lang=en); content stays FR/NL
 
 PAPER_LIMITS = {"a4": 12, "a3": 24}  # numbered entries beside the map on one sheet (tests/test_printing.py)
 PAPER_ROWS = {"a4": 3, "a3": 4}  # entries per row of the list (static/css/print.css): a PDF too long loses a row
@@ -51,7 +56,7 @@ def _respond(template: str, filename: str, status: int = 200, **context: object)
     return response
 
 
-def _this_page(**changes: str) -> str:
+def _this_page(**changes: str | None) -> str:
     """This print page's URL with some parameters changed (paper size, PDF)."""
     return url_for(request.endpoint or "", **query_args((), **changes))
 
@@ -129,6 +134,7 @@ def _map_page(params: SearchParams, level: str, code: str, paper: str, total: in
         entries=entries,
         total=total,
         tiles=bool(current_app.config.get("TILE_URL")),
+        bus_lines=level in BUS_LEVELS,
         online_url=online,
         online_qr=qr_svg(online),
         paper=paper,
@@ -163,7 +169,10 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/sheet")
 def sheet() -> Response | tuple[str, int]:
     """One A4 page for a person: one to five services with address, this week's hours, phone, what to bring,
-    cost, pictograms and a QR code to the fiche; in the page language. No account, nothing stored."""
+    cost, how to get there, pictograms and a QR code to the fiche; in the page language, or with its fixed words in
+    English (`sheet_lang=en`) for a person who reads neither French nor Dutch (the services' own texts stay in
+    French or Dutch). A short link, its QR code, e-mail and SMS pass it on without printing. Nothing is stored."""
+    english = request.args.get("sheet_lang") in SHEET_LANGUAGES
     try:
         ids = _sheet_ids(request.args.getlist("ids"))
     except InvalidSearch as exc:
@@ -179,13 +188,41 @@ def sheet() -> Response | tuple[str, int]:
         (service, need_of([s.code for s in service.sectors]), qr_svg(fiche_url(service, _external=True)))
         for service in services
     ]
-    missing = len(ids) - len(services)
+    # The sheet itself: with English fixed words, every gettext, date and day name in it is English (the source
+    # language of the catalogs, so there is no third catalog to keep in step); content keeps the page language.
+    with force_locale("en") if english else nullcontext():
+        body = render_template(
+            "print/_sheet_body.html",
+            entries=entries,
+            missing=len(ids) - len(services),
+            words="en" if english else get_locale(),
+        )
+    short_url = url_for(
+        "short.short_link",
+        code=encode(SheetLink(get_locale(), tuple(s.id for s in services), english)),
+        _external=True,
+    )
     return _respond(
         "print/sheet.html",
         "sheet",
+        body=Markup(body),
         entries=entries,
-        missing=missing,
+        english=english,
         pdf_url=_this_page(format="pdf"),
-        share_url=url_for("printing.sheet", ids=",".join(str(s.id) for s in services), _external=True),
+        words_urls={"": _this_page(sheet_lang=None), "en": _this_page(sheet_lang="en")},
+        short_url=short_url,
+        short_qr=qr_svg(short_url),
         error=None,
     )
+
+
+@short_bp.get("/s/<code>")
+def short_link(code: str) -> Response:
+    """A sheet's short link (directory/sharing.py): the code holds the language and the ids, nothing is looked up."""
+    link = decode(code)
+    if link is None:
+        abort(404)
+    ids = ",".join(str(i) for i in link.ids)
+    if link.english:
+        return redirect(url_for("printing.sheet", lang_code=link.lang, ids=ids, sheet_lang="en"))
+    return redirect(url_for("printing.sheet", lang_code=link.lang, ids=ids))

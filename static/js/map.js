@@ -98,19 +98,25 @@
     function load() {
       if (loaded) { return; }
       loaded = true;
+      // Three panes: parks and water, then bus lines (close in only), then metro/tram/train lines, stops, names.
       if (!map.getPane("orientation")) { map.createPane("orientation").style.zIndex = 350; }
+      if (!map.getPane("orientation-bus")) { map.createPane("orientation-bus").style.zIndex = 351; }
+      if (!map.getPane("orientation-lines")) { map.createPane("orientation-lines").style.zIndex = 352; }
       getJson(config.orientation_url).then(function (data) {
+        function style(f) {
+          var p = f.properties;
+          var s = L.extend({}, ORIENTATION_STYLES[p.t] || {});
+          if (p.colour && (p.t === "metro" || p.t === "tram")) { s.color = p.colour; }
+          if (p.tunnel && p.t === "train") { s.opacity = 0.5; }
+          return s;
+        }
         L.geoJSON(data, {
-          pane: "orientation",
-          interactive: false,
-          filter: function (f) { return f.geometry.type !== "Point"; },
-          style: function (f) {
-            var p = f.properties;
-            var style = L.extend({}, ORIENTATION_STYLES[p.t] || {});
-            if (p.colour && (p.t === "metro" || p.t === "tram")) { style.color = p.colour; }
-            if (p.tunnel && p.t === "train") { style.opacity = 0.5; }
-            return style;
-          }
+          pane: "orientation", interactive: false, style: style,
+          filter: function (f) { return f.properties.t === "park" || f.properties.t === "water"; }
+        }).addTo(group);
+        L.geoJSON(data, {
+          pane: "orientation-lines", interactive: false, style: style,
+          filter: function (f) { return f.geometry.type !== "Point" && f.properties.t !== "park" && f.properties.t !== "water"; }
         }).addTo(group);
         data.features.forEach(function (f) {
           var p = f.properties;
@@ -119,18 +125,50 @@
           if (p.t === "stop") {
             var major = p.modes.indexOf("metro") >= 0 || p.modes.indexOf("train") >= 0;
             L.circleMarker(latlng, {
-              pane: "orientation", interactive: false, radius: major ? 4 : 2.5,
+              pane: "orientation-lines", interactive: false, radius: major ? 4 : 2.5,
               color: "#222", weight: major ? 2 : 1, fillColor: "#fff", fillOpacity: 1
             }).addTo(group);
-            label(latlng, "map-label stop-label" + (major ? " stop-major" : ""), "<span>" + escapeHtml(p.name) + "</span>", "orientation").addTo(group);
+            label(latlng, "map-label stop-label" + (major ? " stop-major" : ""), "<span>" + escapeHtml(p.name) + "</span>", "orientation-lines").addTo(group);
           } else if (p.t === "label") {
             label(latlng, "map-label line-label", '<span style="background:' + escapeHtml(p.colour || "#333") +
-              ";color:" + inkOn(p.colour) + '">' + escapeHtml(p.ref) + "</span>", "orientation").addTo(group);
+              ";color:" + inkOn(p.colour) + '">' + escapeHtml(p.ref) + "</span>", "orientation-lines").addTo(group);
           }
         });
       }).catch(function () { loaded = false; });
     }
     if (map.hasLayer(group)) { load(); } else { group.on("add", load); }
+    setupBus(map, config, group);
+  }
+
+  // Bus lines: many, so fetched only once the map is zoomed in to streets (zoom 15) and hidden further out;
+  // thin and grey under the metro and trams, their numbers from zoom 16 (map.css).
+  var BUS_ZOOM = 15;
+  function setupBus(map, config, group) {
+    if (!config.bus_url) { return; }
+    var requested = false;
+    function update() {
+      var near = map.getZoom() >= BUS_ZOOM && map.hasLayer(group);
+      var pane = map.getPane("orientation-bus");
+      if (pane) { pane.style.display = near ? "" : "none"; }
+      if (!near || requested) { return; }
+      requested = true;
+      getJson(config.bus_url).then(function (data) {
+        L.geoJSON(data, {
+          pane: "orientation-bus", interactive: false,
+          filter: function (f) { return f.properties.t === "bus"; },
+          style: function () { return { color: "#6b7280", weight: 1.5, opacity: 0.7 }; }
+        }).addTo(group);
+        data.features.forEach(function (f) {
+          if (f.properties.t !== "bus_label") { return; }
+          label([f.geometry.coordinates[1], f.geometry.coordinates[0]], "map-label bus-label",
+            "<span>" + escapeHtml(f.properties.ref) + "</span>", "orientation-bus").addTo(group);
+        });
+        map.getContainer().setAttribute("data-bus", "loaded");
+      }).catch(function () { requested = false; });
+    }
+    map.on("zoomend", update);
+    group.on("add remove", update);
+    update();
   }
 
   // Zoom level as classes on the container: labels appear as there is room for them (CSS in map.css).

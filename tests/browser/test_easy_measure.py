@@ -21,10 +21,9 @@ from tests.browser.test_accessibility_browser import axe_violations
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 MAX_TAPS = 3
-# "Papers and rights": the make-run data has no such place with a phone, and no public helpline with a cited source
-# was found yet (directory/data/helplines.csv): the page lists places and the Brusano line for social workers, but
-# no call button. Recorded in the table; every other need must reach a call button.
-KNOWN_GAPS = {"papers"}
+# Needs allowed to end without a call button on the first screen. Empty since "money" and "papers" have sourced
+# public lines (directory/data/helplines.csv): every need in every commune must reach a call button.
+KNOWN_GAPS: set[str] = set()
 
 
 @pytest.fixture(scope="module")

@@ -103,6 +103,16 @@ def test_referral_sheet_selection(page, live_server: str, directory_data: dict) 
     assert page.locator(".sheet-entry").count() == 2
     screenshot(page, "referral-sheet-fr")
     assert axe_violations(page) == []
+    page.get_by_role("link", name="English").click()  # the sheet's fixed words in English, content in French
+    page.wait_for_url(re.compile(r"sheet_lang=en"))
+    assert "What to bring" in page.locator(".sheet-body").inner_text()
+    assert page.locator(".sheet-share svg").is_visible()  # the short link's QR code, on the screen only
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # usable on a phone
+    screenshot(page, "referral-sheet-en-phone")
+    assert axe_violations(page) == []
+    page.goto(page.locator(".sheet-short").get_attribute("href"))  # the short link leads back to the same sheet
+    assert page.locator(".sheet-entry").count() == 2 and "sheet_lang=en" in page.url
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
@@ -134,3 +144,27 @@ def test_easy_read_near_me_uses_the_browser_position(browser, live_server: str, 
         screenshot(page, "easy-near-me-fr")
     finally:
         context.close()
+
+
+def test_bus_lines_only_close_in(page, live_server: str, directory_data: dict) -> None:
+    """Bus lines are fetched only once the map shows streets (zoom 15), drawn under the trams, numbered from 16."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"{live_server}/fr/map?commune=21015")
+    markers(page)
+    assert not [url for url in asked if "/map/bus.json" in url]  # far out: not even fetched
+    zoom = """z => { const c = JSON.parse(document.getElementById('map-config').textContent);
+                     window[c.map].setView([50.8676, 4.3737], z, {animate: false}); }"""
+    page.evaluate(zoom, 16)
+    page.wait_for_selector(".leaflet-container[data-bus=loaded]", state="attached")
+    assert page.locator(".leaflet-orientation-bus-pane path").count() > 5
+    assert page.locator(".bus-label").first.is_visible()
+    below = page.evaluate(
+        "() => +getComputedStyle(document.querySelector('.leaflet-orientation-bus-pane')).zIndex"
+        " < +getComputedStyle(document.querySelector('.leaflet-orientation-lines-pane')).zIndex"
+    )
+    assert below  # under the metro and tram lines
+    screenshot(page, "map-bus-zoom16-fr")
+    page.evaluate(zoom, 13)
+    assert not page.locator(".leaflet-orientation-bus-pane").is_visible()
+    assert page.foreign_requests == []
