@@ -172,6 +172,8 @@ async def one_request(
         tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
         if response.status_code >= 400:
             tally.error(f"{kind}: HTTP {response.status_code}")
+            LOG.write(f"{method} {path} -> {response.status_code}\n{response.text[:3000]}\n")
+            LOG.flush()
             return
         if kind == "edit" and method == "GET":
             match = CSRF.search(response.text)

@@ -19,6 +19,8 @@ class DefaultConfig:
     INSTANCE_DIR = str(REPO_ROOT / "instance")
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{REPO_ROOT / 'instance' / 'directory.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # SQLite only (directory.database): seconds a write waits for another one to finish before "database is locked".
+    SQLITE_BUSY_TIMEOUT = 30.0
 
     # Meilisearch: leave MEILI_URL empty to let `flask serve` start the managed binary on loopback.
     MEILI_URL = ""
