@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
 def send(to: str, subject: str, body: str) -> MailMessage:
     """Queue one plain-text message (flushed; delivered after commit when SMTP is configured)."""
     if not smtp_configured():
-        purge_dev_outbox(db.session)
+        purge_dev_outbox(db.session())
     message = MailMessage(to=to, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()
