@@ -272,6 +272,13 @@ def main() -> None:
     parser.add_argument(
         "--search-timeout", type=float, default=2.0, help="MEILI_SEARCH_TIMEOUT: slower searches go to SQL"
     )
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        default=[],
+        metavar="WxT:CLASS",
+        help="more production servers to compare, e.g. 2x4:gthread 4x8:gthread 5x1:sync",
+    )
     parser.add_argument("--only", nargs="*", choices=["dev", "prod", "degraded"], default=["dev", "prod", "degraded"])
     args = parser.parse_args()
     secret = secrets.token_urlsafe(32)
@@ -288,6 +295,13 @@ def main() -> None:
         if "prod" in args.only:
             label = f"gunicorn {args.workers}×{args.threads} {args.worker_class}"
             rows.append(scenario(label, "prod", env, args, data, cookie, meili_pid))
+        for variant in args.variants:
+            size, worker_class = variant.split(":")
+            workers, threads = (int(n) for n in size.split("x"))
+            other = argparse.Namespace(**{**vars(args), "workers": workers, "threads": threads})
+            other.worker_class = worker_class
+            label = f"gunicorn {workers}×{threads} {worker_class}"
+            rows.append(scenario(label, "prod", env, other, data, cookie, meili_pid))
         if "degraded" in args.only:
             meili = app.extensions["bench_meili"]
             meili.stop()
