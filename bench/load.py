@@ -36,7 +36,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.search import bench_app, populate, random_args
-from directory.config import REPO_ROOT
+from directory.config import REPO_ROOT, DefaultConfig
 from directory.search.server import free_port
 
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -89,6 +89,13 @@ def start_server(
         command = [
             *(str(BIN / "gunicorn"), "--bind", f"{LOOPBACK}:{port}", "--workers", str(workers)),
             *("--threads", str(threads), "--worker-class", worker_class, "--keep-alive", "5", "--log-level", "warning"),
+            # as `flask serve`: gunicorn's default 30 s would kill a worker starved of CPU on a loaded machine
+            *(
+                "--timeout",
+                str(DefaultConfig.SERVE_TIMEOUT),
+                "--graceful-timeout",
+                str(DefaultConfig.SERVE_GRACEFUL_TIMEOUT),
+            ),
             "directory:create_app()",
         ]
     return subprocess.Popen(
