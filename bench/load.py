@@ -36,7 +36,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.search import bench_app, populate, random_args
-from directory.config import REPO_ROOT
+from directory.config import REPO_ROOT, DefaultConfig
 from directory.search.server import free_port
 
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -79,19 +79,43 @@ def environment(app, secret: str, search_timeout: float) -> dict[str, str]:
     return env
 
 
-def start_server(kind: str, env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(
+    kind: str, env: dict[str, str], port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> subprocess.Popen:
     """`dev`: Flask's development server (threaded); `prod`: gunicorn with `workers` × `threads`."""
     if kind == "dev":
         command = [str(BIN / "flask"), "--app", "directory", "run", "--host", LOOPBACK, "--port", str(port)]
     else:
         command = [
             *(str(BIN / "gunicorn"), "--bind", f"{LOOPBACK}:{port}", "--workers", str(workers)),
-            *("--threads", str(threads), "--worker-class", "gthread", "--keep-alive", "5", "--log-level", "warning"),
+            *("--threads", str(threads), "--worker-class", worker_class, "--keep-alive", "5", "--log-level", "warning"),
+            # as `flask serve`: gunicorn's default 30 s would kill a worker starved of CPU on a loaded machine
+            *(
+                "--timeout",
+                str(DefaultConfig.SERVE_TIMEOUT),
+                "--graceful-timeout",
+                str(DefaultConfig.SERVE_GRACEFUL_TIMEOUT),
+            ),
             "directory:create_app()",
         ]
     return subprocess.Popen(
         command, env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=LOG, start_new_session=True
     )
+
+
+def cpu_seconds(group: int | None = None, pid: int | None = None) -> float:
+    """CPU time (user + system, seconds) of the processes of a process group, or of one process (Linux /proc)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (pid is not None and int(entry.name) != pid):
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if pid is not None or int(fields[2]) == group:  # fields[2]: the process group
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def wait_ready(base: str, timeout: float = 120.0) -> None:
@@ -172,6 +196,8 @@ async def one_request(
         tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
         if response.status_code >= 400:
             tally.error(f"{kind}: HTTP {response.status_code}")
+            LOG.write(f"{method} {path} -> {response.status_code}\n{response.text[:3000]}\n")
+            LOG.flush()
             return
         if kind == "edit" and method == "GET":
             match = CSRF.search(response.text)
@@ -209,14 +235,23 @@ async def run_load(base: str, clients: int, seconds: float, max_requests: int, d
     }
 
 
-def scenario(name: str, kind: str, env: dict, args: argparse.Namespace, data: dict, cookie: str) -> dict:
+def scenario(
+    name: str, kind: str, env: dict, args: argparse.Namespace, data: dict, cookie: str, meili_pid: int | None
+) -> dict:
+    """One server, warmed up, then loaded; its figures, with the CPU time used by the site, Meilisearch and the
+    load generator itself while it ran (they share the machine's cores)."""
     port = free_port()
-    server = start_server(kind, env, port, args.workers, args.threads)
+    server = start_server(kind, env, port, args.workers, args.threads, args.worker_class)
     base = f"http://{LOOPBACK}:{port}"
     try:
         wait_ready(base)
         asyncio.run(run_load(base, min(args.clients, 4), 2, 200, data, cookie))  # warm-up, not counted
+        before = (cpu_seconds(group=server.pid), cpu_seconds(pid=meili_pid) if meili_pid else 0.0, time.process_time())
         figures = asyncio.run(run_load(base, args.clients, args.seconds, args.max_requests, data, cookie))
+        after = (cpu_seconds(group=server.pid), cpu_seconds(pid=meili_pid) if meili_pid else 0.0, time.process_time())
+        used = [round((b - a) / figures["seconds"], 2) for a, b in zip(before, after, strict=True)]
+        figures["cores_site"], figures["cores_meili"], figures["cores_bench"] = used
+        figures["site_cpu_ms_per_request"] = round((after[0] - before[0]) * 1000 / max(figures["requests"], 1), 1)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -224,7 +259,9 @@ def scenario(name: str, kind: str, env: dict, args: argparse.Namespace, data: di
     print(
         f"  {name:<28} {figures['rps']:>7.1f} req/s  p50 {figures['p50']:>7.1f} ms  p95 {figures['p95']:>7.1f} ms  "
         f"p99 {figures['p99']:>7.1f} ms  errors {figures['errors']} / {figures['requests']}  "
-        f"(load average {figures['loadavg_after']})",
+        f"(load average {figures['loadavg_after']})\n  {'':<28} cores used: site {figures['cores_site']}, Meilisearch "
+        f"{figures['cores_meili']}, load generator {figures['cores_bench']}; site CPU "
+        f"{figures['site_cpu_ms_per_request']} ms per request",
         flush=True,
     )
     return {"scenario": name, **figures}
@@ -238,8 +275,16 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per process")
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread", help="gunicorn workers")
     parser.add_argument(
         "--search-timeout", type=float, default=2.0, help="MEILI_SEARCH_TIMEOUT: slower searches go to SQL"
+    )
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        default=[],
+        metavar="WxT:CLASS",
+        help="more production servers to compare, e.g. 2x4:gthread 4x8:gthread 5x1:sync",
     )
     parser.add_argument("--only", nargs="*", choices=["dev", "prod", "degraded"], default=["dev", "prod", "degraded"])
     args = parser.parse_args()
@@ -250,16 +295,24 @@ def main() -> None:
         data = prepare(app, args.fiches)
         cookie = session_cookie(app, data["moderator"])
         env = environment(app, secret, args.search_timeout)
+        meili_pid = app.extensions["bench_meili"].process.pid
         print(f"{args.clients} clients, {args.seconds:.0f} s or {args.max_requests} requests per scenario:", flush=True)
         if "dev" in args.only:
-            rows.append(scenario("development server", "dev", env, args, data, cookie))
+            rows.append(scenario("development server", "dev", env, args, data, cookie, meili_pid))
         if "prod" in args.only:
-            label = f"gunicorn {args.workers}×{args.threads}"
-            rows.append(scenario(label, "prod", env, args, data, cookie))
+            label = f"gunicorn {args.workers}×{args.threads} {args.worker_class}"
+            rows.append(scenario(label, "prod", env, args, data, cookie, meili_pid))
+        for variant in args.variants:
+            size, worker_class = variant.split(":")
+            workers, threads = (int(n) for n in size.split("x"))
+            other = argparse.Namespace(**{**vars(args), "workers": workers, "threads": threads})
+            other.worker_class = worker_class
+            label = f"gunicorn {workers}×{threads} {worker_class}"
+            rows.append(scenario(label, "prod", env, other, data, cookie, meili_pid))
         if "degraded" in args.only:
             meili = app.extensions["bench_meili"]
             meili.stop()
-            rows.append(scenario("gunicorn, Meilisearch down", "prod", env, args, data, cookie))
+            rows.append(scenario("gunicorn, Meilisearch down", "prod", env, args, data, cookie, None))
     if len(rows) >= 2 and rows[0]["scenario"].startswith("development"):
         print(f"  production / development throughput: {rows[1]['rps'] / max(rows[0]['rps'], 0.1):.1f}×")
     RESULTS.mkdir(exist_ok=True)

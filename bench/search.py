@@ -145,7 +145,7 @@ def generate(n: int, seed: int = 42) -> None:
             sal.append({"service_id": sid, "location_id": sid})
             ssec.append({"service_id": sid, "sector_code": code})
             spub.extend({"service_id": sid, "public_code": p} for p in rnd.sample(publics, rnd.randint(0, 2)))
-            phones.append({"service_id": sid, "number": f"+322{rnd.randint(2000000, 9999999)}"})
+            phones.append({"service_id": sid, "number": f"+322{rnd.randint(2000000, 8999999)}"})
         for table, rows in (
             (Organization.__table__, orgs),
             (Service.__table__, services),

@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory import account_cli, cli, i18n, models, observability, schema, search, security, templating, web  # noqa: F401
     from directory.backup import backup_command, restore_command
     from directory.coverage_cli import data
+    from directory.database import engine_options
     from directory.doctor import doctor
     from directory.extensions import babel, csrf, db
     from directory.geo.cli import geo
@@ -66,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Logs with request ids, extensions, and the side effects that follow a commit
     observability.init_app(app)
+    engine_options(app)  # SQLite: busy timeout, and WAL on every connection (directory.database)
     db.init_app(app)
     babel.init_app(
         app,

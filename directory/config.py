@@ -19,6 +19,8 @@ class DefaultConfig:
     INSTANCE_DIR = str(REPO_ROOT / "instance")
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{REPO_ROOT / 'instance' / 'directory.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # SQLite only (directory.database): seconds a write waits for another one to finish before "database is locked".
+    SQLITE_BUSY_TIMEOUT = 30.0
 
     # Meilisearch: leave MEILI_URL empty to let `flask serve` start the managed binary on loopback.
     MEILI_URL = ""
@@ -80,6 +82,9 @@ class DefaultConfig:
     MAIL_SENDER = "Qui fait quoi / Wie doet wat <noreply@localhost>"
     PUBLIC_URL = ""  # base of every link in e-mails, never the request's Host; empty = http://127.0.0.1:<PORT>
     SIGN_IN_LINK_MINUTES = 30
+    # Without MAIL_SERVER: minutes a message's body (it may hold a link) stays in the development outbox, unless
+    # the outbox page has shown it already (then it is emptied at once).
+    DEV_OUTBOX_KEEP_MINUTES = 30
     INVITE_LINK_DAYS = 7
     RATE_LIMIT_SIGN_IN = (5, 900)  # requests per client address per seconds
     # At most this many sign-in mails per account per seconds; more requests get the same answer and no new mail

@@ -163,6 +163,37 @@ def test_outbox_page_shows_mails_in_testing_only(app, client, make_app):
     assert production.test_client().get("/fr/dev/outbox").status_code == 404
 
 
+def test_the_development_outbox_shows_a_body_once_then_empties_it(app, client):
+    with app.app_context():
+        make_user("ana@example.org")
+        db.session.commit()
+    link = _request_link(client, "ana@example.org")
+    first = client.get("/fr/dev/outbox").get_data(as_text=True)
+    second = client.get("/fr/dev/outbox").get_data(as_text=True)
+    assert link in first
+    assert link not in second and "Texte supprimé" in second and "ana@example.org" in second
+    with app.app_context():
+        message = db.session.scalars(select(MailMessage).where(MailMessage.to == "ana@example.org")).one()
+        assert message.body == "" and message.sent_at is not None
+
+
+def test_the_development_outbox_empties_bodies_older_than_its_limit(app, client):
+    with app.app_context():
+        make_user("ana@example.org")
+        make_user("bob@example.org")
+        db.session.commit()
+    _request_link(client, "ana@example.org")
+    with app.app_context():
+        old = db.session.scalars(select(MailMessage).where(MailMessage.to == "ana@example.org")).one()
+        old.created_at = utcnow() - timedelta(minutes=app.config["DEV_OUTBOX_KEEP_MINUTES"] + 1)
+        db.session.commit()
+    fresh_link = _request_link(client, "bob@example.org")  # queuing a message purges the old bodies
+    with app.app_context():
+        bodies = dict(db.session.execute(select(MailMessage.to, MailMessage.body)).tuples().all())
+    assert bodies["ana@example.org"] == ""
+    assert fresh_link in bodies["bob@example.org"]
+
+
 def test_mail_goes_out_by_smtp_after_commit_and_waits_when_the_server_is_down(app, make_app):
     server = socketserver.TCPServer(("127.0.0.1", 0), SMTPRecorder)
     port = server.server_address[1]

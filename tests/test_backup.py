@@ -1,5 +1,6 @@
 """`flask backup` and `flask restore`: an empty instance restored from a backup has the same fiches, accounts,
-revisions and search results, and its own secrets back."""
+revisions and search results, and its own secrets back. On SQLite (the online backup API) by default, on PostgreSQL
+(pg_dump and pg_restore into a second, empty database of the same server) when TEST_DATABASE_URL names one."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import os
 import stat
 import tarfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from directory.extensions import db
 from directory.models import Revision, Service, User
@@ -22,8 +24,9 @@ from directory.search.sync import wait_until_indexed
 from tests.account_helpers import Team, edit_form_data, sign_in
 from tests.factories import ANDERLECHT, make_service
 
+EXTERNAL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TEST_DATABASE_URL")), reason="restores into a second database: SQLite files only"
+    bool(EXTERNAL) and not EXTERNAL.startswith("postgresql"), reason="backups know SQLite and PostgreSQL only"
 )
 QUERIES = [{"q": "pharmacie"}, {"q": "maison"}, {"commune": "21001"}, {}]
 
@@ -58,8 +61,28 @@ def filled(app: Flask, team: Team, tmp_path: Path) -> Flask:
     return app
 
 
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database to restore into: a new SQLite file, or a new database on the PostgreSQL server
+    of TEST_DATABASE_URL (dropped afterwards)."""
+    if not EXTERNAL:
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    server = make_url(EXTERNAL)
+    name = f"restored_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_restore_into_an_empty_instance_gives_back_everything(
-    filled: Flask, make_app: Callable[..., Flask], tmp_path: Path
+    filled: Flask, make_app: Callable[..., Flask], empty_database: str, tmp_path: Path
 ) -> None:
     before = snapshot(filled)
     assert before["revisions"] and len(before["accounts"]) == 3
@@ -69,13 +92,11 @@ def test_restore_into_an_empty_instance_gives_back_everything(
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "database.sqlite3", "instance/secret-key", "instance/config.py"} <= names
+    dump = "database.pgdump" if EXTERNAL else "database.sqlite3"  # pg_dump's custom format, or the SQLite file
+    assert {"manifest.json", dump, "instance/secret-key", "instance/config.py"} <= names
     assert not any(name.startswith("instance/meili") for name in names)
 
-    empty = make_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'restored.sqlite3'}",
-        MEILI_INDEX_PREFIX=f"r{uuid.uuid4().hex[:12]}_",
-    )
+    empty = make_app(SQLALCHEMY_DATABASE_URI=empty_database, MEILI_INDEX_PREFIX=f"r{uuid.uuid4().hex[:12]}_")
     empty.instance_path = str(tmp_path / "instance-b")
     result = empty.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output

@@ -1,9 +1,11 @@
-"""Search degrades instead of failing: the SQL fallback answers like Meilisearch, edits made meanwhile reach the
-index by themselves, and a reindex never loses an edit made while it runs."""
+"""Search degrades instead of failing (Meilisearch down, hung, killed mid-request or mid-reindex): the SQL fallback
+answers like Meilisearch, edits made meanwhile reach the index by themselves, and a reindex never loses an edit
+made while it runs."""
 
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -321,3 +323,54 @@ def test_sql_fallback_lists_other_kinds_and_alternatives_as_meilisearch(
     assert [g[0] for g in shown(degraded[1])[2]] == ["neighbouring_commune"]
     assert shown(degraded[2])[2][0][2] == ["Planning familial Rosa"]
     assert shown(degraded[3])[2][-1][2] == ["Réseau Concertation Midi"]
+
+
+def test_meilisearch_killed_mid_request_gives_the_answer_from_sql(make_app, own_meili: MeiliProcess) -> None:
+    """The search request reaches a real Meilisearch, which is killed (SIGKILL) before it answers: the page, the
+    API and the map still answer, from SQL, and search comes back once Meilisearch is restarted."""
+    setup = make_app(MEILI_URL=own_meili.url)
+    with setup.app_context():
+        sync.ensure_index()
+        make_service("Pharmacie Brugmann", ("pharmacy",))
+        make_service("Pharmacie Tenbosch", ("pharmacy",))
+        db.session.commit()
+        wait_until_indexed()
+    front = socket.socket()  # in front of Meilisearch: takes the search request, then kills the server
+    front.bind(("127.0.0.1", 0))
+    front.listen(16)
+    requests: list[bytes] = []
+
+    def kill_on_request() -> None:
+        while True:
+            try:
+                connection, _ = front.accept()
+            except OSError:
+                return
+            with connection:
+                requests.append(connection.recv(65536))
+                if own_meili.process and own_meili.process.poll() is None:
+                    own_meili.process.kill()  # mid-request: asked, not answered
+                    own_meili.process.wait()
+
+    killer = threading.Thread(target=kill_on_request, daemon=True)
+    killer.start()
+    app = make_app(MEILI_URL=f"http://127.0.0.1:{front.getsockname()[1]}", MEILI_SEARCH_TIMEOUT=5.0)
+    client = app.test_client()
+    try:
+        answer = api(client, q="pharmacie")
+        page = client.get("/fr/search?q=pharmacie")
+        points = client.get("/fr/map/points.json?q=pharmacie")
+    finally:
+        front.close()
+        killer.join(5)
+    assert requests and b"search HTTP/1.1" in requests[0]  # /multi-search or /indexes/…/search
+    assert own_meili.process is not None and own_meili.process.returncode is not None  # it was killed
+    assert answer["degraded"] is True and answer["total"] == 2
+    assert page.status_code == 200 and NOTE["fr"] in page.get_data(as_text=True)
+    assert points.status_code == 200
+    own_meili.start()
+    with setup.app_context():
+        breaker().reset()
+    back = make_app(MEILI_URL=own_meili.url)
+    assert api(back.test_client(), q="pharmacie") | {"degraded": None} == answer | {"degraded": None}
+    assert api(back.test_client(), q="pharmacie")["degraded"] is False

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,21 +79,54 @@ def test_a_read_only_database_still_serves_and_refuses_edits_cleanly(
 
 
 @SQLITE_ONLY
-def test_a_locked_database_gives_a_translated_503_not_a_500(
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app: Flask) -> None:
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30_000  # SQLITE_BUSY_TIMEOUT, in ms
+
+
+@SQLITE_ONLY
+def test_a_locked_database_keeps_serving_pages_and_gives_edits_a_translated_503(
     app: Flask, team: Team, make_app: Callable[..., Flask]
 ) -> None:
     locked = make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.2}})
+    with app.app_context():
+        data = edit_form_data(db.session.get(Service, team.own), name_fr="Jamais enregistré")
+    editor = sign_in(locked.test_client(), team.moderator)
     holder = sqlite3.connect(_sqlite_path(app))
-    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
     try:
         page = locked.test_client().get(f"/nl/services/{team.own}")
-        api = locked.test_client().get("/readyz")
+        ready = locked.test_client().get("/readyz")
+        edit = editor.post(f"/fr/edit/services/{team.own}", data=data)
     finally:
         holder.rollback()
         holder.close()
-    assert page.status_code == 503 and "tijdelijk niet beschikbaar" in page.get_data(as_text=True)
-    assert api.status_code == 503 and api.get_json()["database"]["ok"] is False
-    assert locked.test_client().get(f"/nl/services/{team.own}").status_code == 200  # and back by itself
+    assert page.status_code == 200 and ready.status_code == 200  # WAL: readers do not wait for the writer
+    assert edit.status_code == 503 and edit.headers["Retry-After"] == "30"
+    assert "Rien n'a été enregistré" in edit.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Service, team.own).name_fr == "Maison médicale du Nord"
+    assert editor.post(f"/fr/edit/services/{team.own}", data=data).status_code == 302  # and back by itself
+
+
+@SQLITE_ONLY
+def test_an_edit_waits_for_another_write_instead_of_failing(app: Flask, team: Team) -> None:
+    with app.app_context():
+        data = edit_form_data(db.session.get(Service, team.own), name_fr="Enregistré après l'attente")
+    editor = sign_in(app.test_client(), team.moderator)
+    holder = sqlite3.connect(_sqlite_path(app), check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        response = editor.post(f"/fr/edit/services/{team.own}", data=data)
+    finally:
+        release.join()
+        holder.close()
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Service, team.own).name_fr == "Enregistré après l'attente"
 
 
 KILLER = """

@@ -5,7 +5,8 @@ delivers them by SMTP (smtplib): a rolled-back request sends nothing, and a requ
 queued a message or not, however slow the SMTP server (its timing does not tell who has an account). Failures stay
 queued for `flask mail send`. A sent message's body is emptied, since it may hold a single-use link. Links in
 messages are built from PUBLIC_URL, never from the request's Host header. Without MAIL_SERVER (development, tests)
-the table is the outbox, readable at /<lang>/dev/outbox when DEBUG or TESTING.
+the table is the outbox, readable at /<lang>/dev/outbox when DEBUG or TESTING; there a body is emptied once the
+page has shown it, and any body older than DEV_OUTBOX_KEEP_MINUTES is emptied when the next message is queued.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import smtplib
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -27,7 +29,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from directory.extensions import db
@@ -52,6 +54,8 @@ def init_app(app: Flask) -> None:
 
 def send(to: str, subject: str, body: str) -> MailMessage:
     """Queue one plain-text message (flushed; delivered after commit when SMTP is configured)."""
+    if not smtp_configured():
+        purge_dev_outbox(db.session())
     message = MailMessage(to=to, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()
@@ -65,6 +69,22 @@ def send_template(to: str, lang: str, template: str, subject: str, **context: ob
         from flask_babel import gettext
 
         return send(to, gettext(subject), render_template(template, lang=lang, **context))
+
+
+def purge_dev_outbox(session: Session) -> int:
+    """Without SMTP, empty the bodies (sign-in, invitation, verification links) of messages older than
+    DEV_OUTBOX_KEEP_MINUTES; returns how many. The caller commits."""
+    cutoff = utcnow() - timedelta(minutes=current_app.config["DEV_OUTBOX_KEEP_MINUTES"])
+    old = update(MailMessage).where(MailMessage.created_at < cutoff, MailMessage.body != "").values(body="")
+    return session.execute(old, execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]
+
+
+def shown_in_dev_outbox(messages: Iterable[MailMessage]) -> None:
+    """The development outbox showed these messages: empty their bodies, as delivery does. The caller commits."""
+    for message in messages:
+        if message.body:
+            message.body = ""
+            message.sent_at = message.sent_at or utcnow()
 
 
 def _deliver_committed(ids: set[int]) -> None:

@@ -60,6 +60,7 @@ def _format(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, fmt)
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a results page formats twenty numbers, a parse costs ~0.5 ms
 def format_phone(e164: str) -> str:
     """Display form: national for Belgian numbers ("02 221 91 11"), international otherwise."""
     known = _display.get(e164)

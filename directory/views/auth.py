@@ -13,7 +13,7 @@ from directory.forms.accounts import SignInForm, invite_form
 from directory.i18n import get_locale
 from directory.models import Organization
 from directory.models.accounts import AuditLog, MailMessage, Role, User
-from directory.operations import accounts
+from directory.operations import accounts, mail
 from directory.security import (
     admin_required,
     current_user,
@@ -136,4 +136,7 @@ def outbox() -> str:
     if not (current_app.debug or current_app.testing):
         abort(404)
     messages = db.session.scalars(select(MailMessage).order_by(MailMessage.id.desc()).limit(50)).all()
-    return render_template("auth/outbox.html", messages=messages)
+    page = render_template("auth/outbox.html", messages=messages, keep=current_app.config["DEV_OUTBOX_KEEP_MINUTES"])
+    mail.shown_in_dev_outbox(messages)  # shown once: the links in them are not kept in clear
+    db.session.commit()
+    return page
