@@ -133,12 +133,12 @@ def _page(code: str) -> str:
         )
     else:
         title = _("Quartiers by the number of sectors with no fiche, %(area)s", area=name)
-    candidates = []
+    candidates: list[Candidate] = []
     if context["coordinator"]:
         query = select(Candidate).where(Candidate.status == CandidateStatus.PENDING)
         if code:
             query = query.where(Candidate.bassin_code == code)
-        candidates = db.session.scalars(query.order_by(Candidate.created_at.desc(), Candidate.id).limit(50)).all()
+        candidates = list(db.session.scalars(query.order_by(Candidate.created_at.desc(), Candidate.id).limit(50)))
     return render_template(
         "dashboard/page.html",
         name=name,
