@@ -3,9 +3,12 @@ how many sectors have no fiche there, or — for one chosen sector — whether t
 
 No tiles and no JavaScript, so the map prints as it shows; the fills are presentation attributes (PDF renderers
 ignore the page's stylesheet), and the numbers are in the table beside it: colour never carries the meaning alone.
+Drawn maps are kept (per fills, title and bassin): the same figures draw the same map.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 from shapely.ops import unary_union
@@ -13,7 +16,7 @@ from shapely.ops import unary_union
 from directory.maps.boundaries import area_shapes
 from directory.maps.svg import Projection, _path
 
-# Absent-sector classes, light to dark (each step ≥ 3:1 against white for the darkest two; hatching for "absent").
+# Absent-sector classes, light to dark; "absent" for one sector in a dark red that white text would pass on.
 CLASS_FILLS = ("#e8f1fa", "#b6d2ec", "#5b93c9", "#0b5394")
 ABSENT_FILL = "#b3261e"
 PRESENT_FILL = "#e8f1fa"
@@ -37,12 +40,16 @@ def inhabited(code: str) -> bool:
 def gaps_svg(fills: dict[str, str], title: str, bassin: str = "", width: int = 900) -> Markup:
     """SVG of the quartiers in `fills` (code → fill colour), the commune boundaries over them and, for a bassin,
     its outline. `title` is the accessible name."""
-    quartiers = [(code, geometry) for code, _props, geometry in area_shapes("quartier") if code in fills]
+    return Markup(_drawn(tuple(sorted(fills.items())), title, bassin, width))
+
+
+@lru_cache(maxsize=256)
+def _drawn(fills: tuple[tuple[str, str], ...], title: str, bassin: str, width: int) -> str:
+    colour = dict(fills)
+    quartiers = [(code, geometry) for code, _props, geometry in area_shapes("quartier") if code in colour]
     if not quartiers:
-        return Markup("")
-    outline = None
-    if bassin:
-        outline = next((g for c, _p, g in area_shapes("bassin") if c == bassin), None)
+        return ""
+    outline = next((g for c, _p, g in area_shapes("bassin") if c == bassin), None) if bassin else None
     extent = unary_union([geometry for _code, geometry in quartiers])
     projection = Projection(extent.bounds, width, padding=0.02)
     height = projection.height
@@ -51,11 +58,11 @@ def gaps_svg(fills: dict[str, str], title: str, bassin: str = "", width: int = 9
         f'role="img" aria-labelledby="gaps-map-title"><title id="gaps-map-title">{escape(title)}</title>',
     ]
     for code, geometry in quartiers:
-        out.append(f'<path fill="{fills[code]}" {QUARTIER_STROKE} d="{_path(geometry, projection)}"/>')
+        out.append(f'<path fill="{colour[code]}" {QUARTIER_STROKE} d="{_path(geometry, projection)}"/>')
     for _code, _props, geometry in area_shapes("commune"):
-        if geometry.intersects(extent):
-            out.append(f'<path {COMMUNE_STYLE} d="{_path(geometry.intersection(extent.buffer(0.0005)), projection)}"/>')
+        if geometry.intersects(extent):  # drawn whole; the frame clips what lies outside
+            out.append(f'<path {COMMUNE_STYLE} d="{_path(geometry, projection)}"/>')
     if outline is not None:
         out.append(f'<path fill="none" stroke="#111" stroke-width="3" d="{_path(outline, projection)}"/>')
     out.append("</svg>")
-    return Markup("".join(out))
+    return "".join(out)

@@ -8,8 +8,11 @@ second; the result is language-neutral (codes), cached per bassin, and recompute
   location, a phone, an organisation or a candidate (an edit in this process shows at once);
 - a fingerprint of the tables read (row counts, highest ids, latest `updated_at` / decision), so bulk imports
   (Core inserts, no ORM events) and edits made by another worker process show too;
-- an age limit (DASHBOARD_CACHE_SECONDS, 10 minutes): the rare change that moves none of the above (another
-  process swapping one sector of a fiche for another) shows within that time.
+- an age limit (DASHBOARD_CACHE_SECONDS, 10 minutes): a change that moves none of the above (another process
+  swapping one sector of a fiche for another, adding a phone) shows within that time.
+
+Outside tests a changed key is recomputed in a background thread while the previous figures are served (their
+time is printed on the page), so only a process's first request waits for the computation.
 
 Unmet searches are not cached: they are read from this month's rows only (`unmet_searches`).
 """
@@ -54,6 +57,7 @@ MONTHS = 12
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, float, Dashboard]] = {}
 _changes = 0
+_refreshing: set[str] = set()
 _registered = False
 
 
@@ -137,9 +141,6 @@ def fingerprint() -> tuple:
         select(func.max(Service.updated_at)),
         select(func.count()).select_from(Location),
         select(func.max(Location.id)),
-        select(func.count()).select_from(service_sector),
-        select(func.count()).select_from(service_at_location),
-        select(func.count()).select_from(Phone),
         select(func.count()).select_from(Candidate).where(pending),
         select(func.max(Candidate.id)),
         select(func.max(Candidate.decided_at)),
@@ -149,17 +150,47 @@ def fingerprint() -> tuple:
 
 
 def dashboard(bassin: str = REGION) -> Dashboard:
-    """The figures of `bassin` ("" = the region), from the cache when its key has not changed."""
+    """The figures of `bassin` ("" = the region), from the cache when its key has not changed.
+
+    When the key changed and DASHBOARD_REFRESH_IN_BACKGROUND is on (outside tests), the previous figures are
+    returned at once (the page prints when they were computed) while a thread computes the new ones; only the
+    first request of a process computes while the visitor waits."""
     key = (_changes, fingerprint())
-    max_age = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 600))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    max_age = float(app.config.get("DASHBOARD_CACHE_SECONDS", 600))
     with _lock:
         cached = _cache.get(bassin)
     if cached and cached[0] == key and time.time() - cached[1] < max_age:
         return cached[2]
+    if cached and app.config.get("DASHBOARD_REFRESH_IN_BACKGROUND", not app.testing):
+        _refresh_later(app, bassin, key)
+        return cached[2]
+    return _store(bassin, key)
+
+
+def _store(bassin: str, key: tuple) -> Dashboard:
     result = compute(bassin)
     with _lock:
         _cache[bassin] = (key, result.computed_at, result)
     return result
+
+
+def _refresh_later(app: Flask, bassin: str, key: tuple) -> None:
+    """Recompute `bassin` in a thread (one at a time per bassin)."""
+    with _lock:
+        if bassin in _refreshing:
+            return
+        _refreshing.add(bassin)
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                _store(bassin, key)
+        finally:
+            with _lock:
+                _refreshing.discard(bassin)
+
+    threading.Thread(target=run, name=f"dashboard-{bassin or 'region'}", daemon=True).start()
 
 
 def _scope(bassin: str) -> tuple[list[str], list[str], dict[str, str | None], set[str]]:
@@ -209,7 +240,11 @@ def _offer(result: Dashboard) -> None:
     """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell."""
     query = (
         select(
-            Service.id, service_sector.c.sector_code, Location.commune_nis, Location.quartier_code, Location.bassin_code
+            Service.id,
+            service_sector.c.sector_code,
+            Location.commune_nis,
+            Location.quartier_code,
+            Location.bassin_code,
         )
         .join(service_at_location, service_at_location.c.service_id == Service.id)
         .join(Location, Location.id == service_at_location.c.location_id)
@@ -218,34 +253,15 @@ def _offer(result: Dashboard) -> None:
     )
     if result.bassin:
         query = query.where(Location.bassin_code == result.bassin)
-    by_commune: set[tuple] = set()
-    by_quartier: set[tuple] = set()
-    by_bassin: set[tuple] = set()
-    per_sector: set[tuple] = set()
-    per_commune: set[tuple] = set()
-    per_quartier: set[tuple] = set()
-    fiches: set[int] = set()
-    for sid, sector, commune, quartier, bassin in db.session.execute(query):
-        fiches.add(sid)
-        if commune:
-            per_commune.add((sid, commune))
-        if quartier:
-            per_quartier.add((sid, quartier))
-        if sector is None:
-            continue
-        per_sector.add((sid, sector))
-        if commune:
-            by_commune.add((sid, sector, commune))
-        if quartier:
-            by_quartier.add((sid, sector, quartier))
-        by_bassin.add((sid, sector, bassin or ""))
-    result.fiches = len(fiches)
-    result.by_commune = dict(Counter((s, c) for _id, s, c in by_commune))
-    result.by_quartier = dict(Counter((s, q) for _id, s, q in by_quartier))
-    result.by_bassin = dict(Counter((s, b) for _id, s, b in by_bassin))
-    result.per_sector = dict(Counter(s for _id, s in per_sector))
-    result.per_commune = dict(Counter(c for _id, c in per_commune))
-    result.per_quartier = dict(Counter(q for _id, q in per_quartier))
+    rows = db.session.execute(query).tuples().all()
+    with_sector = [row for row in rows if row[1] is not None]
+    result.fiches = len({row[0] for row in rows})
+    result.per_commune = dict(Counter(c for _i, c in {(r[0], r[2]) for r in rows if r[2]}))
+    result.per_quartier = dict(Counter(q for _i, q in {(r[0], r[3]) for r in rows if r[3]}))
+    result.per_sector = dict(Counter(s for _i, s in {(r[0], r[1]) for r in with_sector}))
+    result.by_commune = dict(Counter((s, c) for _i, s, c in {(r[0], r[1], r[2]) for r in with_sector if r[2]}))
+    result.by_quartier = dict(Counter((s, q) for _i, s, q in {(r[0], r[1], r[3]) for r in with_sector if r[3]}))
+    result.by_bassin = dict(Counter((s, b) for _i, s, b in {(r[0], r[1], r[4] or "") for r in with_sector}))
 
 
 def _sum_cells(cells: Iterable[coverage_ops.Cell], fiches: int) -> coverage_ops.Cell:

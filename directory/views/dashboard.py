@@ -82,6 +82,7 @@ def _context(code: str) -> dict[str, Any]:
         "bassin": bassin,
         "code": code,
         "data": data,
+        "computed": datetime.fromtimestamp(data.computed_at, BRUSSELS),
         "coordinator": coordinator,
         "unmet": unmet[:30],
         "unmet_hidden": hidden,

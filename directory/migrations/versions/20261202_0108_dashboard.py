@@ -1,4 +1,4 @@
-"""Bassin dashboard: the population of each area (for rates per 10,000 inhabitants)
+"""Bassin dashboard: the population of each area (for rates per 10,000 inhabitants), an index on service.updated_at
 
 Revision ID: 0108_dash
 Revises: 0105_coord
@@ -24,7 +24,9 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("level", "code"),
     )
+    op.create_index("ix_service_updated_at", "service", ["updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_service_updated_at", table_name="service")
     op.drop_table("area_population")
