@@ -55,7 +55,7 @@ def extras(n: int, seed: int = 7) -> None:
                 "duplicate_reasons": [],
                 "commune_nis": nis,
                 "bassin_code": bassin,
-            }  # fmt: skip
+            }
         )
     db.session.execute(insert(Candidate.__table__), candidates)
     today = datetime.now(BRUSSELS).date()
@@ -70,7 +70,7 @@ def extras(n: int, seed: int = 7) -> None:
                 "filters": json.dumps({kind: [code]}),
                 "alternatives": 0,
                 "count": rnd.randint(1, 9),
-            }  # fmt: skip
+            }
         )
     db.session.execute(insert(UnmetSearch.__table__), unmet)
     db.session.commit()
