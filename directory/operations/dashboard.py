@@ -214,7 +214,7 @@ def compute(bassin: str = REGION) -> Dashboard:
     """Compute the figures of `bassin` ("" = the region) from the database."""
     started = time.perf_counter()
     communes, quartiers, quartier_commune, split = _scope(bassin)
-    sectors = [code for (code,) in db.session.execute(select(Sector.code).order_by(Sector.code))]
+    sectors = [code for (code,) in db.session.execute(select(Sector.code).order_by(Sector.code))]  # pages sort by name
     result = Dashboard(bassin, sectors, communes, quartiers, quartier_commune, split_communes=split)
     _offer(result)
     result.population, result.population_date = populations("commune")

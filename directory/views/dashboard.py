@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -140,8 +141,11 @@ def _page(code: str) -> str:
         if code:
             query = query.where(Candidate.bassin_code == code)
         candidates = list(db.session.scalars(query.order_by(Candidate.created_at.desc(), Candidate.id).limit(50)))
+    names = context["sectors"]
+    sector_order = sorted(data.sectors, key=lambda code: str(localized(names[code], "name")).casefold())
     return render_template(
         "dashboard/page.html",
+        sector_order=sector_order,
         name=name,
         sector=sector,
         gaps_map=gaps_svg(_gap_fills(data, sector), title, bassin=code),
@@ -152,6 +156,7 @@ def _page(code: str) -> str:
         facts=FACTS,
         fact_labels=FACT_LABELS,
         per_10k=per_10k,
+        format_decimal=format_decimal,
         public_unmet_min=PUBLIC_UNMET_MIN,
         candidate_list=candidates,
         inhabited=inhabited,
