@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from directory.extensions import babel, csrf, db
     from directory.geo.cli import geo
     from directory.importing.cli import import_command
+    from directory.operations import dashboard as dashboard_figures
     from directory.operations import mail
     from directory.search import retry, sync
     from directory.search.cli import meili
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         candidates,
         coordination,
         coverage,
+        dashboard,
         easy,
         edit,
         errors,
@@ -81,10 +83,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sync.init_app(app)  # session listeners: changed fiches → outbox → index after commit
     mail.init_app(app)  # session listener: queued mail delivered after commit
     retry.init_app(app)  # a thread that pushes the outbox again after Meilisearch was down
+    dashboard_figures.init_app(app)  # session listener: a changed fiche renews the bassin dashboard's cache
 
     # Pages: the /fr|/nl prefix and security headers, the blueprints, the template globals
     web.init_app(app)
-    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp, printing.short_bp):
+    for blueprint in (public.bp, api.bp, errors.bp, maps.bp, easy.bp, printing.bp, printing.short_bp, dashboard.bp):
         app.register_blueprint(blueprint)
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp, coordination.bp):
         app.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from directory.models.accounts import AuditLog, LoginToken, MailMessage, Members
 from directory.models.bilingual import TextStamp  # noqa: F401
 from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
 from directory.models.candidates import Candidate, CandidateStatus
+from directory.models.dashboard import AreaPopulation
 from directory.models.dedupe import MergeCandidate, ServiceSource
 from directory.models.functions import CoordinationFunction
 from directory.models.geocoding import Address, GeocodeCache
@@ -30,6 +31,7 @@ __all__ = [
     "AccessCondition",
     "Accessibility",
     "Address",
+    "AreaPopulation",
     "Availability",
     "Bassin",
     "Candidate",

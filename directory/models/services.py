@@ -181,7 +181,8 @@ class Service(Model):
     source_date: Mapped[date | None]  # the date the source gives for its facts (never the import date)
     field_provenance: Mapped[dict] = mapped_column(JSON, default=dict)  # field → {"source": ..., "human": bool}
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # indexed: the bassin dashboard reads its maximum on every view to know whether a fiche changed
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
 
     organization: Mapped[Organization] = relationship(back_populates="services")
     sectors: Mapped[list[Sector]] = relationship(secondary=service_sector, order_by=Sector.code)

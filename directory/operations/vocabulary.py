@@ -45,6 +45,9 @@ def load_vocabularies() -> str:
                 changed += 1
     db.session.flush()
     from directory.labels import clear_cache
+    from directory.operations.population import load_population
+
+    load_population()  # the population per commune, for the bassin dashboard's rates
 
     clear_cache()
     sectors = len(db.session.scalars(select(Sector.code)).all())

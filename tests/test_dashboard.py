@@ -1,0 +1,167 @@
+"""The bassin dashboard: counts per sector × commune and × quartier on a small database, rates per 10,000
+inhabitants, the cache and its invalidation, coordinator-only parts, the CSV export, both languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from directory.extensions import db
+from directory.models import AreaPopulation, Candidate, Role, ServiceStatus, UnmetSearch
+from directory.operations import dashboard as figures
+from directory.operations.hours import BRUSSELS
+from directory.operations.population import per_10k, populations
+from tests.account_helpers import make_user, page_text, sign_in
+from tests.factories import ANDERLECHT, SCHAERBEEK, make_service
+
+SCHAERBEEK_NIS, ANDERLECHT_NIS = "21015", "21001"
+
+
+@pytest.fixture
+def seeded(app: Flask) -> dict[str, str]:
+    """Three fiches in Schaerbeek (two pharmacies, one also a food aid; one pharmacy inactive), one in Anderlecht,
+    two candidates and unmet searches; returns the bassin and quartier codes of the Schaerbeek fiches."""
+    figures.clear_cache()
+    with app.app_context():
+        a = make_service("Pharmacie A", ("pharmacy", "food_aid"), at=SCHAERBEEK)
+        make_service("Pharmacie B", ("pharmacy",), at=SCHAERBEEK)
+        make_service("Pharmacie fermée", ("pharmacy",), at=SCHAERBEEK, status=ServiceStatus.INACTIVE)
+        make_service("Banque alimentaire", ("food_aid",), at=ANDERLECHT, postcode="1070")
+        location = a.locations[0]
+        bassin, quartier = location.bassin_code, location.quartier_code
+        db.session.add(Candidate(source="t", source_id="1", name_fr="Épicerie sociale X", bassin_code=bassin,
+                                 commune_nis=SCHAERBEEK_NIS, record={"sectors": ["food_aid"]}))  # fmt: skip
+        db.session.add(Candidate(source="t", source_id="2", name_fr="Autre", bassin_code="sud", record={}))
+        today = datetime.now(BRUSSELS).date()
+        filters = json.dumps({"understood_commune": [SCHAERBEEK_NIS]})
+        db.session.add(UnmetSearch(day=today, lang="fr", query="logopede", filters=filters, count=5))
+        db.session.add(UnmetSearch(day=today, lang="fr", query="jean dupont", filters=filters, count=1))
+        db.session.add(UnmetSearch(day=today, lang="nl", query="elders", filters=json.dumps({"bassin": ["sud"]})))
+        db.session.commit()
+    return {"bassin": bassin or "", "quartier": quartier or ""}
+
+
+def test_population_is_loaded_with_its_date(app: Flask) -> None:
+    with app.app_context():
+        counts, when = populations("commune")
+        assert len(counts) == 19 and sum(counts.values()) == 1_218_255  # Statbel's region row, 1 January 2020
+        assert when is not None and when.isoformat() == "2020-01-01"
+        assert db.session.get(AreaPopulation, ("commune", SCHAERBEEK_NIS)).population == 132_799
+
+
+def test_rates_per_10000_inhabitants() -> None:
+    assert per_10k(2, 132_799) == 0.2  # 2 × 10,000 / 132,799 = 0.1506 → 0.2
+    assert per_10k(40, 20_000) == 20.0
+    assert per_10k(3, None) is None and per_10k(3, 0) is None
+
+
+def test_region_counts_per_sector_commune_and_quartier(app: Flask, seeded: dict[str, str]) -> None:
+    with app.app_context():
+        data = figures.compute()
+        assert data.fiches == 3  # the inactive fiche is not counted
+        assert data.by_commune[("pharmacy", SCHAERBEEK_NIS)] == 2
+        assert data.by_commune[("food_aid", SCHAERBEEK_NIS)] == 1
+        assert data.by_commune[("food_aid", ANDERLECHT_NIS)] == 1
+        assert ("pharmacy", ANDERLECHT_NIS) not in data.by_commune
+        assert data.per_commune == {SCHAERBEEK_NIS: 2, ANDERLECHT_NIS: 1}  # a fiche once, whatever its sectors
+        assert data.by_quartier[("pharmacy", seeded["quartier"])] == 2
+        assert data.per_sector == {"pharmacy": 2, "food_aid": 2}
+        assert "pharmacy" in data.absent_in_commune(ANDERLECHT_NIS)
+        assert data.population[SCHAERBEEK_NIS] == 132_799
+        assert data.candidates_by_commune == {SCHAERBEEK_NIS: 1, "": 1}
+        assert data.coverage["pharmacy"].fiches == 2 and data.coverage["pharmacy"].share("phone") == 1.0
+
+
+def test_bassin_counts_only_its_own_fiches(app: Flask, seeded: dict[str, str]) -> None:
+    with app.app_context():
+        data = figures.compute(seeded["bassin"])
+        assert data.fiches == 2
+        assert SCHAERBEEK_NIS in data.communes and ANDERLECHT_NIS not in data.communes
+        assert set(data.per_commune) == {SCHAERBEEK_NIS}
+        assert data.candidates == 1
+        assert seeded["quartier"] in data.quartiers
+        assert data.quartiers_without("pharmacy") == [q for q in data.quartiers if q != seeded["quartier"]]
+        total, left_out = data.population_in_scope()
+        assert total is not None and total >= 132_799 and SCHAERBEEK_NIS not in left_out
+
+
+def test_unmet_searches_of_a_bassin(app: Flask, seeded: dict[str, str]) -> None:
+    with app.app_context():
+        today = datetime.now(BRUSSELS).date()
+        rows = figures.unmet_searches(seeded["bassin"], today.replace(day=1))
+        assert [(r["query"], r["searches"]) for r in rows] == [("logopede", 5), ("jean dupont", 1)]
+        assert {r["query"] for r in figures.unmet_searches("", today.replace(day=1))} == {
+            "logopede",
+            "jean dupont",
+            "elders",
+        }
+        assert figures.unmet_per_month(seeded["bassin"], today)[today.strftime("%Y-%m")] == 6
+
+
+def test_the_cache_is_renewed_when_a_fiche_changes(app: Flask, seeded: dict[str, str]) -> None:
+    with app.app_context():
+        first = figures.dashboard()
+        assert figures.dashboard() is first  # unchanged data: the cached figures
+        make_service("Pharmacie C", ("pharmacy",), at=ANDERLECHT, postcode="1070")
+        db.session.commit()
+        second = figures.dashboard()
+        assert second is not first and second.by_commune[("pharmacy", ANDERLECHT_NIS)] == 1
+
+
+def test_the_region_page_in_french_and_dutch(client: FlaskClient, seeded: dict[str, str]) -> None:
+    fr = client.get("/fr/bassins/")
+    assert fr.status_code == 200
+    text = page_text(fr)
+    assert "Schaerbeek" in text and "Pharmacie" in text
+    assert "0,2" in text or "0.2" in text  # 2 pharmacies per 132,799 inhabitants
+    nl = client.get("/nl/zorgzones/")
+    assert nl.status_code == 200 and "Schaarbeek" in page_text(nl) and 'lang="nl"' in nl.get_data(as_text=True)
+    assert client.get("/fr/zorgzones/").status_code == 404
+
+
+def test_a_bassin_page_and_an_unknown_bassin(client: FlaskClient, seeded: dict[str, str]) -> None:
+    page = client.get(f"/fr/bassins/{seeded['bassin']}")
+    assert page.status_code == 200
+    assert "<svg" in page.get_data(as_text=True)  # the gaps map
+    assert client.get(f"/nl/zorgzones/{seeded['bassin']}?sector=pharmacy").status_code == 200
+    assert client.get(f"/fr/bassins/{seeded['bassin']}?sector=nope").status_code == 404
+    assert client.get("/fr/bassins/atlantis").status_code == 404
+
+
+def test_lists_of_people_and_rare_searches_are_for_coordinators(
+    app: Flask, client: FlaskClient, seeded: dict[str, str]
+) -> None:
+    url = f"/fr/bassins/{seeded['bassin']}"
+    public = page_text(client.get(url))
+    assert "logopede" in public  # searched 5 times
+    assert "jean dupont" not in public  # searched once: could name a person
+    assert "Épicerie sociale X" not in public
+    with app.app_context():
+        editor = make_user("editor@example.org").id
+        moderator = make_user("moderator@example.org", Role.MODERATOR).id
+        db.session.commit()
+    sign_in(client, editor)
+    assert "Épicerie sociale X" not in page_text(client.get(url))
+    sign_in(client, moderator)
+    coordinator = page_text(client.get(url))
+    assert "jean dupont" in coordinator and "Épicerie sociale X" in coordinator
+
+
+def test_csv_export(client: FlaskClient, seeded: dict[str, str]) -> None:
+    response = client.get("/fr/bassins/region.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    cell = next(r for r in rows if r["section"] == "fiches" and r["area_code"] == SCHAERBEEK_NIS
+                and r["sector_code"] == "pharmacy")  # fmt: skip
+    assert (cell["value"], cell["per_10000"], cell["population"]) == ("2", "0.2", "132799")
+    assert cell["population_date"] == "2020-01-01" and cell["area_name"] == "Schaerbeek"
+    assert any(r["section"] == "unmet_search" and r["area_name"] == "logopede" for r in rows)
+    assert not any(r["area_name"] == "jean dupont" for r in rows)
+    nl = client.get(f"/nl/zorgzones/{seeded['bassin']}.csv")
+    assert nl.status_code == 200 and "Schaarbeek" in nl.get_data(as_text=True)
