@@ -278,6 +278,13 @@ def search_hits(params, limit: int, attributes: list[str] | None = None) -> tupl
     return total, _hits(rows, attributes, params.near)
 
 
+def search_page(params, offset: int, limit: int, attributes: list[str] | None = None) -> list[dict]:
+    """`limit` hits of the list from `offset` on (the downloads read the whole list this way, a page at a time)."""
+    terms = textindex.words(params.words)
+    rows = db.session.execute(_ordered(_documents(params, terms), params, terms).offset(offset).limit(limit)).all()
+    return _hits(rows, attributes, params.near)
+
+
 def run_search(params):  # SearchParams → SearchResult (imported lazily: query imports this module)
     """The reduced search: the same answer shape as `directory.search.query.run_search`."""
     from directory.search.query import RETRIEVED, SearchResult, _facet_list
