@@ -254,7 +254,7 @@ def xlsx_stream(fiches: Iterable[Service], lang: str) -> Iterator[bytes]:
     """A workbook of one sheet, written as it is sent: the sheet's XML row by row into a zip that is streamed
     (no temporary file, no workbook in memory; cells as inline text)."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as book:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as book:  # type: ignore[call-overload]
         for name, xml in XLSX_PARTS.items():
             book.writestr(name, XML_HEAD + xml)
         with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
@@ -279,7 +279,7 @@ def hsds_zip_stream(fiches: Iterable[Service]) -> Iterator[bytes]:
     try:
         _write_tables(fiches, folder)
         sink = _Sink()
-        with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as archive:  # type: ignore[arg-type]
+        with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as archive:  # type: ignore[call-overload]
             for table in TABLES:
                 with (folder / f"{table}.csv").open("rb") as source, archive.open(f"{table}.csv", "w") as entry:
                     while chunk := source.read(CHUNK):
