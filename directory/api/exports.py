@@ -18,17 +18,18 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy import func, select, true
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.datastructures import MultiDict
 
 from directory.api.objects import plain
 from directory.extensions import db
-from directory.models import Commune, Location, Organization, Service
+from directory.models import Commune, Location, Organization, Phone, Public, Sector, Service
+from directory.models.services import service_at_location, service_public, service_sector
 from directory.operations.hsds import service_to_hsds
 from directory.presenters import fiche_url
 from directory.search.pages import hit_pages, index_version
@@ -51,6 +52,7 @@ COLUMNS = (
 )  # fmt: skip
 
 
+OWN_COLUMNS = tuple(name for name in COLUMNS if hasattr(Service, name))
 LOCATION_COLUMNS = ("street_fr", "street_nl", "house_number", "postcode", "lat", "lon", "wheelchair")
 
 
@@ -86,43 +88,90 @@ def service_ids(params: SearchParams) -> Iterator[list[int]]:
         yield page
 
 
-def export_options() -> tuple[LoaderOption, ...]:
-    """What the exports read of a fiche, in one query per relation and batch: no area boundaries (a commune's
-    name for HSDS, the codes otherwise)."""
-    commune = joinedload(Location.commune).load_only(Commune.nis, Commune.name_fr, Commune.name_nl)
-    return (
-        joinedload(Service.organization),
-        selectinload(Service.sectors),
-        selectinload(Service.publics),
-        selectinload(Service.phones),
-        selectinload(Service.locations).options(commune),
-    )
+class Record(SimpleNamespace):
+    """A fiche, organisation, place or phone read as plain values (the attributes of its model, no session): the
+    exports read a batch of fiches in a handful of queries without building ORM objects."""
 
 
-def services(id_pages: Iterable[list[int]]) -> Iterator[Service]:
-    """The published fiches of the id pages, in that order, loaded BATCH at a time (the session is emptied between
-    batches, so memory holds one batch)."""
+def _columns(model: Any) -> tuple[list[str], list[Any]]:
+    keys = [attr.key for attr in sa_inspect(model).column_attrs]
+    return keys, [getattr(model, key) for key in keys]
+
+
+def _read(model: Any, where: Any, *extra: Any, order: Any = None) -> Iterator[tuple[Any, ...]]:
+    """(extra values..., Record) per row of `model` matching `where`."""
+    keys, columns = _columns(model)
+    query = select(*extra, *columns).where(where)
+    for row in db.session.execute(query.order_by(order) if order is not None else query):
+        values = tuple(row)
+        yield *values[: len(extra)], Record(**dict(zip(keys, values[len(extra) :], strict=True)))
+
+
+class Loader:
+    """Reads fiches by batch of ids with everything the exports write: the fiche's columns, its organisation,
+    sectors, publics, phones and places (with the commune's names, not its boundary), one query each."""
+
+    def __init__(self) -> None:
+        self.sectors = {row.code: row for (row,) in _read(Sector, true())}
+        self.publics = {row.code: row for (row,) in _read(Public, true())}
+        names = select(Commune.nis, Commune.name_fr, Commune.name_nl)
+        self.communes = {nis: Record(nis=nis, name_fr=fr, name_nl=nl) for nis, fr, nl in db.session.execute(names)}
+
+    def batch(self, ids: list[int]) -> dict[int, Record]:
+        found = {row.id: row for (row,) in _read(Service, Service.id.in_(ids) & (Service.status != "inactive"))}
+        if not found:
+            return found
+        wanted = list(found)
+        orgs = {
+            row.id: row
+            for (row,) in _read(Organization, Organization.id.in_({s.organization_id for s in found.values()}))
+        }
+        for service in found.values():
+            service.organization = orgs[service.organization_id]
+            service.sectors, service.publics, service.phones, service.locations = [], [], [], []
+        links = select(service_sector.c.service_id, service_sector.c.sector_code)
+        for sid, code in db.session.execute(
+            links.where(service_sector.c.service_id.in_(wanted)).order_by(service_sector.c.sector_code)
+        ):
+            found[sid].sectors.append(self.sectors[code])
+        links = select(service_public.c.service_id, service_public.c.public_code)
+        for sid, code in db.session.execute(
+            links.where(service_public.c.service_id.in_(wanted)).order_by(service_public.c.public_code)
+        ):
+            found[sid].publics.append(self.publics[code])
+        for (phone,) in _read(Phone, Phone.service_id.in_(wanted), order=Phone.id):
+            found[phone.service_id].phones.append(phone)
+        at = service_at_location.c.service_id
+        for sid, place in _read(
+            Location, at.in_(wanted) & (service_at_location.c.location_id == Location.id), at, order=Location.id
+        ):
+            place.commune = self.communes.get(place.commune_nis)
+            found[sid].locations.append(place)
+        return found
+
+
+def services(id_pages: Iterable[list[int]]) -> Iterator[Any]:
+    """The published fiches of the id pages (as Records), in that order, read BATCH at a time: memory holds one
+    batch."""
+    loader = Loader()
     for ids in id_pages:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            query = select(Service).where(Service.id.in_(chunk), Service.status != "inactive")
-            found = {service.id: service for service in db.session.scalars(query.options(*export_options()))}
+            found = loader.batch(chunk)
             yield from (found[i] for i in chunk if i in found)
-            found.clear()
-            db.session.expunge_all()
 
 
-def rows(fiches: Iterable[Service], lang: str) -> Iterator[list[Any]]:
+def rows(fiches: Iterable[Any], lang: str) -> Iterator[list[Any]]:
     """One row per fiche and place (a fiche without a place gives one row), in COLUMNS order."""
     for service in fiches:
-        base = {name: plain(getattr(service, name)) for name in COLUMNS if hasattr(Service, name)}
+        base = {name: plain(getattr(service, name)) for name in OWN_COLUMNS}
         base |= {"service_id": service.id, "url": fiche_url(service, lang, _external=True)}
         org = service.organization
         base |= {"organization_fr": org.name_fr, "organization_nl": org.name_nl, "bce_number": org.bce_number}
         base |= {"sectors": " | ".join(s.code for s in service.sectors)}
         base |= {"publics": " | ".join(p.code for p in service.publics)}
         base |= {"phones": " | ".join(p.number for p in service.phones), "languages": " ".join(service.languages)}
-        locations: list[Location | None] = [*service.locations] or [None]
+        locations: list[Any] = [*service.locations] or [None]
         for location in locations:
             row = dict(base)
             if location is not None:
@@ -132,7 +181,7 @@ def rows(fiches: Iterable[Service], lang: str) -> Iterator[list[Any]]:
             yield [row.get(name) for name in COLUMNS]
 
 
-def csv_stream(fiches: Iterable[Service], lang: str) -> Iterator[str]:
+def csv_stream(fiches: Iterable[Any], lang: str) -> Iterator[str]:
     """UTF-8 CSV with a BOM (spreadsheets then read the accents right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -145,7 +194,7 @@ def csv_stream(fiches: Iterable[Service], lang: str) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def geojson_stream(fiches: Iterable[Service]) -> Iterator[str]:
+def geojson_stream(fiches: Iterable[Any]) -> Iterator[str]:
     """A FeatureCollection: one Point per place with a position; properties are the fiche's names and ids."""
     yield '{"type": "FeatureCollection", "features": ['
     first = True
@@ -163,7 +212,7 @@ def geojson_stream(fiches: Iterable[Service]) -> Iterator[str]:
     yield "]}"
 
 
-def hsds_stream(fiches: Iterable[Service]) -> Iterator[str]:
+def hsds_stream(fiches: Iterable[Any]) -> Iterator[str]:
     """A JSON array of compiled HSDS services (as `flask export hsds` writes)."""
     yield "["
     for index, service in enumerate(fiches):
@@ -250,7 +299,7 @@ def _cell(value: Any) -> str:
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def xlsx_stream(fiches: Iterable[Service], lang: str) -> Iterator[bytes]:
+def xlsx_stream(fiches: Iterable[Any], lang: str) -> Iterator[bytes]:
     """A workbook of one sheet, written as it is sent: the sheet's XML row by row into a zip that is streamed
     (no temporary file, no workbook in memory; cells as inline text)."""
     sink = _Sink()
@@ -272,7 +321,7 @@ def xlsx_stream(fiches: Iterable[Service], lang: str) -> Iterator[bytes]:
     yield sink.take()
 
 
-def hsds_zip_stream(fiches: Iterable[Service]) -> Iterator[bytes]:
+def hsds_zip_stream(fiches: Iterable[Any]) -> Iterator[bytes]:
     """The HSDS tabular form (one CSV per table of the specification) zipped; shared rows written once. The
     tables are written to temporary files a batch of fiches at a time, then zipped while they are sent."""
     folder = Path(tempfile.mkdtemp(prefix="export-"))
@@ -291,7 +340,7 @@ def hsds_zip_stream(fiches: Iterable[Service]) -> Iterator[bytes]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write_tables(fiches: Iterable[Service], folder: Path) -> None:
+def _write_tables(fiches: Iterable[Any], folder: Path) -> None:
     """One CSV per HSDS table in `folder`, a batch of fiches at a time."""
     handles = {table: (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") for table in TABLES}
     try:
