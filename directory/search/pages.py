@@ -16,6 +16,8 @@ from directory.search.client import MeiliError
 from directory.search.query import SearchParams, build_queries
 
 PAGE = 5_000
+PAGE_TIMEOUT = 30.0  # seconds a page of a download may take (a results page gives up after MEILI_SEARCH_TIMEOUT)
+RETRIES = 2  # a page that fails is asked again (the download is already under way: no fallback then)
 
 
 def hit_pages(params: SearchParams, attributes: list[str], size: int = PAGE) -> Iterator[list[dict]]:
@@ -23,10 +25,7 @@ def hit_pages(params: SearchParams, attributes: list[str], size: int = PAGE) -> 
     from directory.search import fallback
 
     limit = current_app.config["MAX_TOTAL_HITS"]
-    try:
-        first = fallback.degrade(lambda: _meili_page(params, 1, size, attributes), lambda: None)
-    except MeiliError:  # pragma: no cover - degrade() already answers with the SQL side
-        first = None
+    first = fallback.degrade(lambda: _meili_page(params, 1, size, attributes), lambda: None)
     if first is None:
         yield from _sql_pages(params, attributes, size, limit)
         return
@@ -35,7 +34,7 @@ def hit_pages(params: SearchParams, attributes: list[str], size: int = PAGE) -> 
     page, sent = 1, len(main)
     while len(main) == size and sent < limit:
         page += 1
-        main, _other = _meili_page(params, page, size, attributes)
+        main = _retried(params, page, size, attributes)
         if main:
             yield main
         sent += len(main)
@@ -52,13 +51,24 @@ def index_version() -> str:
         return ""
 
 
+def _retried(params: SearchParams, page: int, size: int, attributes: list[str]) -> list[dict]:
+    for attempt in range(RETRIES + 1):
+        try:
+            return _meili_page(params, page, size, attributes)[0]
+        except MeiliError:
+            if attempt == RETRIES:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _meili_page(params: SearchParams, page: int, size: int, attributes: list[str]) -> tuple[list[dict], list[dict]]:
     """(main kind's hits of page `page`, the other kinds' hits — asked only with the first page)."""
     lean = replace(params, page=page, per_page=size)
     queries = build_queries(lean, index_name(), attributes=attributes, facets=False)
     if page > 1:
         queries = queries[:1]
-    results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
+    answer = get_client().request("POST", "/multi-search", {"queries": queries}, timeout=PAGE_TIMEOUT)
+    results = answer["results"]
     return results[0]["hits"], [hit for result in results[1:] for hit in result["hits"]]
 
 
