@@ -11,6 +11,7 @@ compared with its resident memory just before the download.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -70,6 +71,7 @@ def main() -> None:
                 results.append({"n": n} | measure(app, fmt))
                 r = results[-1]
                 print(f"  {n:>7} {fmt:<10} {r['seconds']:7.1f}s  {r['mib']:7.1f} MiB", flush=True)
+    print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\nWhole-region download of every generated fiche; server RSS before the request and its peak, in MiB")
     print(
         f"{'fiches':>8} | {'format':<10} | {'seconds':>7} | {'first byte':>10} | {'file MiB':>8} | "

@@ -14,6 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from directory.api.exports import neutral
 from directory.extensions import db
@@ -102,3 +104,73 @@ def test_the_results_page_and_the_map_link_to_the_download(client: FlaskClient, 
     for fmt in ("csv", "xlsx", "geojson", "hsds.json", "hsds.zip"):
         assert f'href="{EXPORT}{fmt}?' in html
     assert "services.csv?sector=pharmacy&amp;lang=" in html or "services.csv?lang=" in html
+
+
+def test_the_hsds_download_is_what_the_export_writes_for_each_fiche(
+    app: Flask, client: FlaskClient, fiches: dict
+) -> None:
+    """The downloads read fiches as plain records, not ORM objects: the HSDS objects must not differ."""
+    from directory.models import Service
+    from directory.models.services import whole_service
+    from directory.operations.hsds import service_to_hsds
+
+    served = json.loads(client.get(f"{EXPORT}hsds.json?sector=pharmacy").data)
+    with app.app_context():
+        expected = {}
+        for service_id in fiches.values():
+            query = select(Service).where(Service.id == service_id).options(*whole_service())
+            expected[service_id] = service_to_hsds(db.session.scalars(query).one())
+    assert sorted(served, key=lambda s: s["id"]) == sorted(expected.values(), key=lambda s: s["id"])
+
+
+def test_the_list_is_read_a_page_of_the_search_at_a_time(app: Flask, fiches: dict) -> None:
+    from directory.api.exports import service_ids
+    from directory.search.hits import search_hits
+    from directory.search.pages import hit_pages
+    from directory.search.query import parse_search_args
+
+    with app.test_request_context():
+        make_service("Pharmacie de la Gare", ("pharmacy",), at=ANDERLECHT)
+        db.session.commit()
+        wait_until_indexed()
+        params = parse_search_args(MultiDict({"sector": "pharmacy"}), "fr")
+        pages = list(hit_pages(params, ["service_id"], size=2))
+        assert [len(page) for page in pages] == [2, 1]
+        _total, whole = search_hits(params, 100, ["service_id"])
+        assert [hit["service_id"] for page in pages for hit in page] == [hit["service_id"] for hit in whole]
+        assert [len(ids) for ids in service_ids(params)] == [3]
+
+
+def test_a_download_is_conditional_on_the_data(app: Flask, client: FlaskClient, fiches: dict) -> None:
+    first = client.get(f"{EXPORT}csv?sector=pharmacy")
+    etag = first.headers["ETag"]
+    assert first.data.count(b"\n") == 3
+    again = client.get(f"{EXPORT}csv?sector=pharmacy", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    for other in ("geojson?sector=pharmacy", "csv?sector=pharmacy&q=midi"):
+        answer = client.get(EXPORT + other, headers={"If-None-Match": etag})
+        assert answer.status_code == 200 and answer.data
+    with app.app_context():
+        make_service("Pharmacie Nouvelle", ("pharmacy",))
+        db.session.commit()
+        wait_until_indexed()
+    changed = client.get(f"{EXPORT}csv?sector=pharmacy", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag and changed.data.count(b"\n") == 4
+
+
+def test_a_large_list_streams_in_every_format(app: Flask, client: FlaskClient) -> None:
+    """More fiches than one batch: every format holds each once, in the search's order, and the XLSX and zip open."""
+    from directory.api import exports
+
+    with app.app_context():
+        ids = [make_service(f"Pharmacie {n}", ("pharmacy",)).id for n in range(exports.BATCH + 20)]
+        db.session.commit()
+        wait_until_indexed()
+    rows = _csv(client, "sector=pharmacy")
+    assert sorted(int(r["service_id"]) for r in rows) == sorted(ids)
+    sheet = load_workbook(io.BytesIO(client.get(f"{EXPORT}xlsx?sector=pharmacy").data), read_only=True).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [int(r["service_id"]) for r in rows]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{EXPORT}hsds.zip?sector=pharmacy").data))
+    assert archive.testzip() is None
+    with archive.open("services.csv") as fh:
+        assert len(list(csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")))) == len(ids)

@@ -4,7 +4,7 @@ JSON), CORS for reads, and conditional answers (ETag, Last-Modified, 304)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
@@ -50,15 +50,20 @@ def http_error(exc: HTTPException) -> Response:
     return error(status, messages().get(status, _("Unexpected error. Please try again later.")), headers=headers)
 
 
-def page_args() -> tuple[int, int]:
+def page_args(max_per_page: int = MAX_PER_PAGE) -> tuple[int, int]:
     """`page` and `per_page` from the query string (400 in JSON when not whole numbers in range)."""
     try:
         page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
     except ValueError:
         abort(400)
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    if page < 1 or not 1 <= per_page <= max_per_page:
         abort(400)
     return page, per_page
+
+
+def invalid(field: str) -> NoReturn:
+    """Stop with a JSON 400 naming the query parameter `field`."""
+    abort(error(400, _("Invalid value for the parameter %(name)s.", name=field), field))
 
 
 def last_modified(*values: datetime | None) -> datetime | None:

@@ -177,6 +177,43 @@ def _json(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+BOOL = {"type": "boolean"}
+HSDS_FORMAT = _param(
+    "format", "json (pages, the default) or ndjson (every match, one per line, no pages).", {"enum": ["json", "ndjson"]}
+)
+HSDS_SEARCH = _param("search", "Full text search: every word in a name or description (French or Dutch).")
+HSDS_SERVICE_PARAMS = [
+    HSDS_SEARCH,
+    _param("taxonomy_term_id", "Services with this taxonomy term (its UUID, or our code such as `pharmacy`)."),
+    _param("taxonomy_id", "Services with any term of this taxonomy (its UUID, or `qfq-sectors` / `qfq-publics`)."),
+    _param("organization_id", "Services of this organization (its UUID)."),
+    _param(
+        "modified_after",
+        "Services changed on or after this date-time (ISO 8601; UTC if no offset).",
+        {"type": "string", "format": "date-time"},
+    ),
+    _param("minimal", "true: only each service's `id` and `modified_date` (up to 10,000 per page).", BOOL),
+    _param("full", "false: services without their nested objects (default true: fully nested).", BOOL),
+    HSDS_FORMAT,
+    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _param("per_page", "Items per page (1–100; up to 10,000 with minimal).", {"type": "integer", "minimum": 1}),
+]
+FULL_SERVICE = _param("full_service", "false: the organization's services without their nested objects.", BOOL)
+HSDS_ORGANIZATION_PARAMS = [
+    HSDS_SEARCH,
+    _param("full", "false: organizations without their services (default true).", BOOL),
+    FULL_SERVICE,
+    HSDS_FORMAT,
+    *PAGE_PARAMS,
+]
+
+
+def _hsds_list() -> dict:
+    ok = _json(REF["HsdsPage"])
+    ok["content"]["application/x-ndjson"] = {"schema": {"description": "One compiled HSDS object per line."}}
+    return ok
+
+
 ERRORS = {
     "304": {"description": "Not modified (the client's ETag or date is current)."},
     "400": _json(REF["Error"], "Invalid parameter; `message` is translated (Accept-Language, `lang`)."),
@@ -261,13 +298,18 @@ def document() -> dict:
             tag="hsds",
             errors=("429",),
         ),
-        "/api/v1/hsds/services": _get("HSDS services (compiled).", _json(REF["HsdsPage"]), PAGE_PARAMS, "hsds"),
+        "/api/v1/hsds/services": _get(
+            "HSDS services (compiled), with the specification's list filters.",
+            _hsds_list(),
+            HSDS_SERVICE_PARAMS,
+            "hsds",
+        ),
         "/api/v1/hsds/services/{id}": _get("One HSDS service.", _json(REF["HsdsService"]), [UUID], "hsds"),
         "/api/v1/hsds/organizations": _get(
-            "HSDS organizations with their services.", _json(REF["HsdsPage"]), PAGE_PARAMS, "hsds"
+            "HSDS organizations with their services.", _hsds_list(), HSDS_ORGANIZATION_PARAMS, "hsds"
         ),
         "/api/v1/hsds/organizations/{id}": _get(
-            "One HSDS organization.", _json(REF["HsdsOrganization"]), [UUID], "hsds"
+            "One HSDS organization.", _json(REF["HsdsOrganization"]), [UUID, FULL_SERVICE], "hsds"
         ),
         "/api/v1/export/services.{format}": _get(
             "Every service the search finds, as a file (streamed).",

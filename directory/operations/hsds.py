@@ -12,9 +12,11 @@ schemas (tests/test_hsds.py checks every object).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -27,13 +29,19 @@ from directory.operations.hours import week_schedule
 from importers.hsds_tabular import EXTENSION, TAXONOMIES, compact
 
 NAMESPACE = uuid.UUID("5b0c2a1e-8f0d-5d6e-9a57-7166663f7101")  # fixed forever: ids derive from it
+NAMESPACE_BYTES = NAMESPACE.bytes
 HSDS_STATUS = {"active": "active", "temporarily_closed": "temporarily closed", "inactive": "inactive"}
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def uid(*parts: object) -> str:
-    """A stable UUID for the object named by `parts` (e.g. "location", 12)."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+    """A stable UUID for the object named by `parts` (e.g. "location", 12): uuid5 in NAMESPACE, computed directly
+    (the same value as `str(uuid.uuid5(...))`, several times faster: an export computes some twenty per fiche)."""
+    digest = bytearray(hashlib.sha1(NAMESPACE_BYTES + "/".join(map(str, parts)).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def is_uuid(value: str) -> bool:
@@ -57,7 +65,17 @@ CORE = tuple(field for field in fields.owned_by("service") if field.hsds and fie
 
 def _text(obj: Any, field: fields.Field) -> Any:
     """The value of a field for a one-language HSDS property: the French text, else the Dutch one."""
-    return next((v for v in (getattr(obj, name) for name in field.names) if v), "")
+    return next((v for v in (getattr(obj, name) for name in _field_names(field)) if v), "")
+
+
+@cache
+def _field_names(field: fields.Field) -> tuple[str, ...]:
+    return field.names
+
+
+@cache
+def _owner_names(owner: str) -> tuple[str, ...]:
+    return fields.names(owner)
 
 
 def _plain(value: Any) -> Any:
@@ -68,21 +86,29 @@ def _plain(value: Any) -> Any:
 
 def extension(obj: Any, owner: str) -> dict[str, Any]:
     """The declared fields of `owner` held by `obj`, both languages, without empty values."""
-    return compact({name: _plain(getattr(obj, name)) for name in fields.names(owner)})
+    return compact({name: _plain(getattr(obj, name)) for name in _owner_names(owner)})
 
 
 def _schedules(sid: str, expr: str | None) -> list[dict]:
     """Weekly HSDS schedules from an OSM expression, read on a reference week without public holidays."""
     if not expr:
         return []
-    monday = date(2026, 3, 2)  # a week with no Belgian public holiday
     rows = []
-    for day, code in zip(week_schedule(expr, monday - timedelta(days=0)), DAYS, strict=True):
-        for opens, closes in day.intervals:
-            times = {"opens_at": opens.strftime("%H:%M"), "closes_at": closes.strftime("%H:%M")}
-            rows.append({"id": uid(sid, "schedule", code, times["opens_at"]), "service_id": sid, "freq": "WEEKLY"})
-            rows[-1] |= {"byday": code, **times}
+    for code, opens_at, closes_at in _week(expr):
+        rows.append({"id": uid(sid, "schedule", code, opens_at), "service_id": sid, "freq": "WEEKLY"})
+        rows[-1] |= {"byday": code, "opens_at": opens_at, "closes_at": closes_at}
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _week(expr: str) -> tuple[tuple[str, str, str], ...]:
+    """(day, opens, closes) of each interval of `expr` on the reference week (many fiches share an expression)."""
+    monday = date(2026, 3, 2)  # a week with no Belgian public holiday
+    return tuple(
+        (code, opens.strftime("%H:%M"), closes.strftime("%H:%M"))
+        for day, code in zip(week_schedule(expr, monday - timedelta(days=0)), DAYS, strict=True)
+        for opens, closes in day.intervals
+    )
 
 
 def _location(location: Location) -> dict:

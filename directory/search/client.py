@@ -42,11 +42,16 @@ class MeiliClient:
     def close(self) -> None:
         self._http.close()
 
-    def request(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
-        """Send a request and return the decoded JSON body; raise MeiliError on failure."""
+    def request(
+        self, method: str, path: str, json: Any = None, params: dict | None = None, timeout: float | None = None
+    ) -> Any:
+        """Send a request and return the decoded JSON body; raise MeiliError on failure. Searches wait
+        `search_timeout` unless `timeout` says otherwise (a download's pages may wait longer)."""
         try:
-            timeout = self.search_timeout if path.endswith("search") else self._http.timeout
-            response = self._http.request(method, path, json=json, params=params, timeout=timeout)
+            wait: Any = timeout
+            if wait is None:
+                wait = self.search_timeout if path.endswith("search") else self._http.timeout
+            response = self._http.request(method, path, json=json, params=params, timeout=wait)
         except httpx.TransportError as exc:
             raise MeiliError(f"Meilisearch unreachable at {self.url}: {exc}", "unreachable") from exc
         if response.status_code >= 400:

@@ -23,7 +23,7 @@ from flask import current_app, g, has_request_context
 from directory.extensions import db
 from directory.search.client import MeiliError
 from directory.search.settings import FACETS
-from directory.search.sqlsearch import (  # noqa: F401 (search_hits and document: the reduced mode's other answers)
+from directory.search.sqlsearch import (  # noqa: F401 (search_hits, search_page and document: the reduced mode's other answers)
     build_hits,
     count_rows,
     document,
@@ -32,6 +32,7 @@ from directory.search.sqlsearch import (  # noqa: F401 (search_hits and document
     matching_documents,
     matching_terms,
     search_hits,
+    search_page,
 )
 
 log = logging.getLogger(__name__)

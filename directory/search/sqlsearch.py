@@ -233,6 +233,13 @@ def search_hits(params, limit: int, attributes: list[str] | None = None) -> tupl
     return total, build_hits(rows, attributes, params.near)
 
 
+def search_page(params, offset: int, limit: int, attributes: list[str] | None = None) -> list[dict]:
+    """`limit` hits of the list from `offset` on (the downloads read the whole list this way, a page at a time)."""
+    terms = textindex.words(params.words)
+    stmt = in_order(matching_documents(params, terms), params, terms).offset(offset).limit(limit)
+    return build_hits(db.session.execute(stmt).all(), attributes, params.near)
+
+
 def document(doc_id: str) -> dict | None:
     """One index-shaped document ("serviceid-locationid") built from SQL, or None."""
     sid, _, lid = doc_id.partition("-")

@@ -1,5 +1,6 @@
 """Downloads of any search: /api/v1/export/services.{csv,xlsx,geojson,hsds.json,hsds.zip} take the parameters of
-the results page (page and per_page aside: the whole list) and stream the file (directory/api/exports.py)."""
+the results page (page and per_page aside: the whole list) and stream the file (directory/api/exports.py). The
+ETag is the search and the data's version: a client that has the file gets a 304 until a fiche changes."""
 
 from __future__ import annotations
 
@@ -46,18 +47,22 @@ def services(fmt: str) -> Response:
             params = parse_search_args(request.args, lang)
         except InvalidSearch as exc:
             return error(400, exc.message, exc.field)
+    etag = exports.etag(fmt, lang, request.args)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
     fiches = exports.services(exports.service_ids(params))
     body: Iterator[str] | Iterator[bytes]
     if fmt == "csv":
-        body = stream_with_context(exports.csv_stream(fiches, lang))
+        body = exports.csv_stream(fiches, lang)
     elif fmt == "geojson":
-        body = stream_with_context(exports.geojson_stream(fiches))
+        body = exports.geojson_stream(fiches)
     elif fmt == "hsds.json":
-        body = stream_with_context(exports.hsds_stream(fiches))
+        body = exports.hsds_stream(fiches)
     elif fmt == "xlsx":
         body = exports.xlsx_stream(fiches, lang)
     else:
         body = exports.hsds_zip_stream(fiches)
     name = f"services-{date.today().isoformat()}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
-    return Response(body, mimetype=EXPORT_FORMATS[fmt][0], headers=headers)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-cache"}
+    headers |= {"ETag": f'"{etag}"'}
+    return Response(stream_with_context(body), mimetype=EXPORT_FORMATS[fmt][0], headers=headers)
