@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from directory.extensions import db
 from directory.forms import EmptyForm
 from directory.i18n import LANGUAGES, get_locale
+from directory.labels import language_name
 from directory.models import Service
 from directory.models.services import whole_service
 from directory.operations.helpdesk import CallerPlace, UnsafeNote, clean_note, resolve_place, send_sheet
@@ -171,7 +172,7 @@ def send() -> Response | tuple[str, int]:
         _record_need(note, values.get("place", ""))
     db.session.commit()
     if action == "send":
-        language = "Nederlands" if caller_lang == "nl" else "Français"
+        language = language_name(caller_lang, get_locale())
         flash(_("The sheet was sent to %(email)s, in %(language)s.", email=email, language=language))
     if note:
         flash(_("The need was noted."))
