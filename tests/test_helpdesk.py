@@ -71,7 +71,7 @@ def test_the_sheet_goes_by_mail_in_the_callers_language(app: Flask, client: Flas
     assert "Kostprijs: Gratis" in body and "Openingsuren deze week: ma–zo 00:00–23:59" in body
     assert "Er geraken: Eenens · tram 92 · 3 minuten te voet" in body  # the nearest stops, Dutch names
     public = app.config["PUBLIC_URL"].rstrip("/")
-    assert f"{public}/nl/services/{answerer['near']}/aide-familiale-nord" in body  # the caller's language
+    assert f"{public}/nl/services/{answerer['near']}\n" in body  # the caller's language (the slug follows)
     assert f"{public}/nl/sheet?ids={ids}" in body
     assert "Bonjour" not in body
 

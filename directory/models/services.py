@@ -216,6 +216,7 @@ def whole_service() -> tuple[LoaderOption, ...]:
         selectinload(Service.sectors),
         selectinload(Service.publics),
         selectinload(Service.phones),
+        selectinload(Service.function_offers),
         selectinload(Service.locations).options(
             joinedload(Location.commune), joinedload(Location.quartier), joinedload(Location.bassin)
         ),

@@ -19,7 +19,6 @@ from directory.i18n import N_, localized
 from directory.models import Commune, Service
 from directory.models.accounts import MailMessage
 from directory.operations import mail
-from directory.presenters import slugify
 
 MAX_NOTE = 160
 SHEET_SUBJECT = N_("Services for you")
@@ -102,12 +101,7 @@ def send_sheet(to: str, lang: str, services: list[Service]) -> MailMessage:
     entries = [
         {
             "service": service,
-            "link": mail.public_url(
-                "public.service",
-                lang_code=lang,
-                service_id=service.id,
-                slug=slugify(localized(service, "name", lang).text) or None,
-            ),
+            "link": mail.public_url("public.service", lang_code=lang, service_id=service.id),
         }
         for service in services
     ]

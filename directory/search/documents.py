@@ -42,17 +42,24 @@ def document_id(service_id: int, location_id: int | None) -> str:
     return f"{service_id}-{location_id or 0}"
 
 
-def _functions(service: Service) -> dict:
-    """The coordination functions a service declares: codes (facet "function"), names, and every other name of
-    each in both languages (`function_terms`), so that a search finds a function by any of its names."""
+def _functions(service: Service, location_id: int | None = None) -> dict:
+    """The coordination functions a service declares at a location (those of every location, then those declared
+    there, `Service.function_offers`): codes (facet "function"), names, and every other name of each in both
+    languages (`function_terms`), so that a search finds a function by any of its names; the conditions of all."""
     session = object_session(service) or db.session  # documents are built in the sync's own session
-    found = [f for code in service.functions or [] if (f := session.get(CoordinationFunction, code))]
+    codes = list(service.functions or [])
+    conditions = set(service.function_conditions or [])
+    for offer in service.function_offers if location_id is not None else ():
+        if offer.location_id == location_id:
+            codes += [] if offer.function in codes else [offer.function]
+            conditions.update(offer.conditions or [])
+    found = [f for code in codes if (f := session.get(CoordinationFunction, code))]
     return {
         "function": [f.code for f in found],
         "function_fr": [f.name_fr for f in found],
         "function_nl": [f.name_nl for f in found],
         "function_terms": [name for f in found for name in f.names[2:]],
-        "function_condition": sorted(service.function_conditions or []),
+        "function_condition": sorted(conditions),
     }
 
 
@@ -66,7 +73,6 @@ def build_documents(service: Service) -> list[dict]:
         terms = getattr(service, field.name)
         base[field.facet] = [t.code for t in terms]
         base |= {f"{field.facet}_{lang}": [getattr(t, f"name_{lang}") for t in terms] for lang in fields.LANGS}
-    base |= _functions(service)
     base |= {
         "service_id": service.id,
         "organization_fr": org.name_fr if org else "",
@@ -82,7 +88,7 @@ def build_documents(service: Service) -> list[dict]:
         "source": service.source,
     }
     locations: Iterable[Location | None] = service.locations or [None]
-    return [_with_location(base, service.id, loc) for loc in locations]
+    return [_with_location(base | _functions(service, loc.id if loc else None), service.id, loc) for loc in locations]
 
 
 def _with_location(base: dict, service_id: int, loc: Location | None) -> dict:
