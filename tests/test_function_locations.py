@@ -13,7 +13,7 @@ from directory.models import Location, Service
 from directory.operations.coordination import declare_at_location, offering, offers, withdraw_at_location
 from directory.operations.hsds import service_to_hsds, uid
 from directory.search.sync import wait_until_indexed
-from tests.account_helpers import page_text
+from tests.account_helpers import Team, page_text, sign_in
 from tests.factories import ANDERLECHT, make_service
 
 SCHAERBEEK_NIS, ANDERLECHT_NIS = "21015", "21001"
@@ -86,3 +86,33 @@ def test_a_declaration_needs_the_services_own_location_and_known_codes(app: Flas
             declare_at_location(service, service.locations[0], "guesswork", [])
         with pytest.raises(ValueError, match="unknown conditions"):
             declare_at_location(service, service.locations[0], "case_manager", ["rich"])
+
+
+def test_a_moderator_declares_a_function_at_one_address_an_untrusted_editor_may_not(
+    app: Flask, client: FlaskClient, team: Team
+) -> None:
+    with app.app_context():
+        location_id = db.session.get(Service, team.own).locations[0].id
+    sign_in(client, team.editor)
+    page = page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
+    assert "demandez à un modérateur" in page
+    data = {"location": location_id, "function": "hospital_referent", "conditions": ["adult"]}
+    assert client.post(f"/fr/edit/services/{team.own}/functions/", data=data).status_code == 403
+    assert client.get(f"/fr/edit/services/{team.other}/functions/").status_code == 404
+    assert "Fonctions de coordination offertes à une seule adresse" in page_text(
+        client.get(f"/fr/edit/services/{team.own}")
+    )
+
+    sign_in(client, team.moderator)
+    assert client.post(f"/nl/edit/services/{team.own}/functions/", data=data).status_code == 302
+    listing = page_text(client.get(f"/nl/edit/services/{team.own}/functions/"))
+    assert "Ziekenhuisreferent" in listing and "Meerderjarig" in listing
+    with app.app_context():
+        wait_until_indexed()
+    fiche = page_text(client.get(f"/fr/services/{team.own}"))
+    assert "Référent hospitalier" in fiche and "à cette adresse seulement" in fiche
+    elsewhere = {**data, "location": 999999}
+    assert client.post(f"/fr/edit/services/{team.own}/functions/", data=elsewhere).status_code == 400
+    withdraw = {"location": location_id, "function": "hospital_referent", "withdraw": "1"}
+    assert client.post(f"/fr/edit/services/{team.own}/functions/", data=withdraw).status_code == 302
+    assert "Référent hospitalier" not in page_text(client.get(f"/fr/services/{team.own}"))
