@@ -92,20 +92,22 @@ def filters_for(need: str) -> dict[str, list[str]]:
 
 
 def offered_needs() -> dict[str, object]:
-    """The needs of the first screen: every sector need, and each function need that an active service answers
-    (a button that could only lead to nothing is not shown). Cached for a minute."""
+    """The needs of the first screen: every sector need, and each function need that an active service answers at
+    every address or at one (a button that could only lead to nothing is not shown). Cached for a minute."""
     now = time.monotonic()
     hit = _cache.get("offered")
     if hit and now - hit[0] < _CACHE_SECONDS:
         return {need: EASY_NEEDS[need] for need in hit[1]}
     from sqlalchemy import Text, cast, or_
 
-    from directory.models import Service
+    from directory.models import Service, ServiceFunction
 
     offered = dict.fromkeys(NEEDS, "")
     for need, functions in FUNCTION_NEEDS.items():
-        declared = or_(*(cast(Service.functions, Text).like(f'%"{code}"%') for code in functions))
-        if db.session.scalar(select(Service.id).where(Service.status != "inactive", declared).limit(1)) is not None:
+        everywhere = or_(*(cast(Service.functions, Text).like(f'%"{code}"%') for code in functions))
+        at_one = select(ServiceFunction.service_id).where(ServiceFunction.function.in_(functions))
+        declared = Service.status != "inactive", everywhere | Service.id.in_(at_one)
+        if db.session.scalar(select(Service.id).where(*declared).limit(1)) is not None:
             offered[need] = ""
     _cache["offered"] = (now, offered)
     return {need: EASY_NEEDS[need] for need in offered}
