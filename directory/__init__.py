@@ -55,7 +55,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         easy,
         edit,
         errors,
+        functions_edit,
         health,
+        helpdesk,
         maps,
         moderation,
         printing,
@@ -91,6 +93,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for blueprint in (auth.bp, edit.bp, moderation.bp, reports.bp, health.bp, unmet.bp, coordination.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(helpdesk.bp)
+    app.register_blueprint(functions_edit.bp)
     for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp):  # the open-data API (docs/api.md)

@@ -98,6 +98,7 @@ class DefaultConfig:
     RATE_LIMIT_CLAIM = (5, 3600)  # "this is my organisation" and "add a service": per client address, per e-mail
     RATE_LIMIT_SIMILAR = (120, 600)  # the duplicate hints of "add a service", asked while typing
     CLAIM_LINK_HOURS = 48
+    RATE_LIMIT_HELPDESK = (120, 3600)  # sheets sent and needs noted per helpdesk account per seconds
     RATE_LIMIT_PDF = (30, 600)  # PDFs are CPU-heavy: per client address per seconds
     RATE_LIMIT_API = (300, 60)  # API requests per client address per seconds (exports count as one)
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none). Without it, rate limits would

@@ -61,7 +61,14 @@ ENUM_LABELS = {
         "temporarily_closed": _l("Temporarily closed"),
         "inactive": _l("Inactive"),
     },
-    "role": {"editor": _l("Editor"), "moderator": _l("Moderator"), "admin": _l("Administrator")},
+    "role": {
+        "editor": _l("Editor"),
+        "helpdesk": _l("Helpdesk"),
+        "moderator": _l("Moderator"),
+        "admin": _l("Administrator"),
+    },
+    # Where a recorded need came from (directory/search/unmet.py rows; the moderators' list describes it).
+    "origin": {"helpdesk": _l("noted by the helpdesk")},
 }
 
 # Titles of the search facets (search page, map page).

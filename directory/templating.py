@@ -12,6 +12,7 @@ from directory.i18n import LANGUAGES, get_locale, localized, other_language
 from directory.labels import ENUM_LABELS, code_label, enum_label, language_name
 from directory.maps.orientation import nearest_stops
 from directory.operations import bilingual, completeness
+from directory.operations.coordination import offers
 from directory.operations.freshness import is_stale
 from directory.operations.moderation import queue_counts
 from directory.operations.phones import format_phone, tel_uri
@@ -84,5 +85,6 @@ def init_app(app: Flask) -> None:
         sheet_max=p.MAX_SHEET,
         nearest_stops=nearest_stops,  # "how to get there" on fiches, cards and paper
         completeness=completeness.of,
+        function_offers=offers,  # the fiche: functions at every address and at one address, with conditions
         languages_behind=bilingual.behind,
     )

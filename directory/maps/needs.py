@@ -26,6 +26,13 @@ NEEDS = {
     "talk": _l("Someone to talk to"),
 }
 
+# Needs answered by coordination functions that services declare (directory/data/functions.csv), not by sectors.
+# Offered on the first screen only when an active service declares one of the functions (`offered_needs`).
+FUNCTION_NEEDS = {
+    "organise": ("concertation_organiser", "proximity_referent", "case_manager", "hospital_referent"),
+}
+EASY_NEEDS = {**NEEDS, "organise": _l("Someone to help me organise my care")}
+
 _CACHE_SECONDS = 60.0
 _cache: dict[str, tuple[float, dict[str, str]]] = {}
 
@@ -75,3 +82,32 @@ def sectors_for(need: str) -> list[str]:
     unknown need)."""
     own = {code for code, value in sector_needs().items() if value == need}
     return sorted(own | set(ALSO_ANSWERS.get(need, ())) if own else own)
+
+
+def filters_for(need: str) -> dict[str, list[str]]:
+    """The search filter that answers `need`: its coordination functions, or its sectors."""
+    if need in FUNCTION_NEEDS:
+        return {"function": list(FUNCTION_NEEDS[need])}
+    return {"sector": sectors_for(need)}
+
+
+def offered_needs() -> dict[str, object]:
+    """The needs of the first screen: every sector need, and each function need that an active service answers at
+    every address or at one (a button that could only lead to nothing is not shown). Cached for a minute."""
+    now = time.monotonic()
+    hit = _cache.get("offered")
+    if hit and now - hit[0] < _CACHE_SECONDS:
+        return {need: EASY_NEEDS[need] for need in hit[1]}
+    from sqlalchemy import Text, cast, or_
+
+    from directory.models import Service, ServiceFunction
+
+    offered = dict.fromkeys(NEEDS, "")
+    for need, functions in FUNCTION_NEEDS.items():
+        everywhere = or_(*(cast(Service.functions, Text).like(f'%"{code}"%') for code in functions))
+        at_one = select(ServiceFunction.service_id).where(ServiceFunction.function.in_(functions))
+        declared = Service.status != "inactive", everywhere | Service.id.in_(at_one)
+        if db.session.scalar(select(Service.id).where(*declared).limit(1)) is not None:
+            offered[need] = ""
+    _cache["offered"] = (now, offered)
+    return {need: EASY_NEEDS[need] for need in offered}

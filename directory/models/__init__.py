@@ -6,7 +6,7 @@ from directory.models.campaigns import Campaign, CampaignItem  # noqa: F401
 from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.dashboard import AreaPopulation
 from directory.models.dedupe import MergeCandidate, ServiceSource
-from directory.models.functions import CoordinationFunction
+from directory.models.functions import CoordinationFunction, ServiceFunction  # noqa: F401
 from directory.models.geocoding import Address, GeocodeCache
 from directory.models.geography import Bassin, Commune, PostalCode, Quartier
 from directory.models.moderation import ChangeRequest, ProblemReport, Revision  # noqa: F401

@@ -1,6 +1,7 @@
 """People who keep fiches current, and the security records around them.
 
-Roles: an **editor** edits the fiches of the organisations they are a member of (`Membership`); a **moderator**
+Roles: an **editor** edits the fiches of the organisations they are a member of (`Membership`); a **helpdesk**
+answerer also uses the helpdesk view (sends referral sheets by e-mail, notes needs); a **moderator**
 reviews every fiche and the queue; an **admin** also manages accounts. Moderator and admin are global roles on
 `User.role`; the per-organisation right is the membership itself. Sign-in is password-less: `LoginToken` keeps
 only the SHA-256 of a single-use, expiring secret sent by e-mail.
@@ -21,6 +22,7 @@ from directory.models.services import Organization
 
 class Role(enum.StrEnum):
     EDITOR = "editor"
+    HELPDESK = "helpdesk"  # answers a single regional number: the helpdesk view (sends sheets, notes needs)
     MODERATOR = "moderator"
     ADMIN = "admin"
 
@@ -54,6 +56,11 @@ class User(Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def can_use_helpdesk(self) -> bool:
+        """Helpdesk answerers, moderators and admins may send referral sheets and note needs."""
+        return self.role in (Role.HELPDESK, Role.MODERATOR, Role.ADMIN)
 
     @property
     def display_name(self) -> str:

@@ -1,15 +1,21 @@
 """Coordination and orientation functions (concertation organiser, case manager, RAQ…): a bilingual vocabulary kept
 as data in directory/data/functions.csv, with plain definitions and how each differs from its neighbours.
 
-A function is neither a sector nor a public: a service declares the functions it offers (`Service.functions`) and
-the conditions of access to them (`Service.function_conditions`, codes of `CONDITIONS`)."""
+A function is neither a sector nor a public: a service declares the functions it offers at all its locations
+(`Service.functions`) with the conditions of access to them (`Service.function_conditions`, codes of `CONDITIONS`),
+and may declare more per location, each with its own conditions (`ServiceFunction`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.extensions import Model
+
+if TYPE_CHECKING:
+    from directory.models.services import Location, Service
 
 #: structured conditions a service may declare for the functions it offers: who is eligible, who may ask
 ELIGIBILITY = ("lives_in_region", "adult", "has_network", "insurance_not_required", "not_in_other_scheme")
@@ -42,3 +48,20 @@ class CoordinationFunction(Model):
     def neighbour_codes(self) -> list[str]:
         """Codes of the functions it is most often confused with."""
         return [c for c in self.neighbours.split("|") if c]
+
+
+class ServiceFunction(Model):
+    """A function a service offers at one of its locations, with the conditions that hold there (codes of
+    `CONDITIONS`). What a service offers at every location stays in `Service.functions` / `function_conditions`."""
+
+    __tablename__ = "service_function"
+    __table_args__ = (UniqueConstraint("service_id", "location_id", "function", name="uq_service_function"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    function: Mapped[str] = mapped_column(ForeignKey("coordination_function.code"))
+    conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    service: Mapped[Service] = relationship(back_populates="function_offers")
+    location: Mapped[Location] = relationship()

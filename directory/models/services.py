@@ -16,6 +16,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from directory.extensions import Model, db
 from directory.models.base import utcnow
+from directory.models.functions import ServiceFunction
 from directory.models.geography import Bassin, Commune, Quartier
 from directory.models.vocabulary import Public, Sector
 
@@ -193,6 +194,10 @@ class Service(Model):
     phones: Mapped[list[Phone]] = relationship(
         back_populates="service", cascade="all, delete-orphan", order_by="Phone.id"
     )
+    # functions offered at one location only, each with its conditions (the ones of every location: `functions`)
+    function_offers: Mapped[list[ServiceFunction]] = relationship(
+        back_populates="service", cascade="all, delete-orphan", order_by="ServiceFunction.id"
+    )
 
 
 class Phone(Model):
@@ -215,6 +220,7 @@ def whole_service() -> tuple[LoaderOption, ...]:
         selectinload(Service.sectors),
         selectinload(Service.publics),
         selectinload(Service.phones),
+        selectinload(Service.function_offers),
         selectinload(Service.locations).options(
             joinedload(Location.commune), joinedload(Location.quartier), joinedload(Location.bassin)
         ),

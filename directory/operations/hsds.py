@@ -205,7 +205,12 @@ def service_to_hsds(service: Service) -> dict:
     sid, org = service_uuid(service), organization_to_hsds(service.organization)
     locations = [_location(location) for location in service.locations]
     document = _text(service, fields.BY_NAME["documents"])
-    ours = {"source": service.source, "licence": service.source_licence}
+    ours: dict[str, object] = {"source": service.source, "licence": service.source_licence}
+    # functions offered at one location only, with their conditions (those of every location are `functions`)
+    ours["function_offers"] = [
+        {"function": o.function, "location_id": uid("location", o.location_id), "conditions": list(o.conditions)}
+        for o in service.function_offers
+    ]
     lists = {name: [t.code for t in getattr(service, name)] for name in TAXONOMIES}
     lists["phones"] = [p.number for p in service.phones]
     return compact(

@@ -29,6 +29,7 @@ from directory.models import (
     Quartier,
     Sector,
     Service,
+    ServiceFunction,
 )
 from directory.models.services import service_at_location, service_public, service_sector
 from directory.operations.phones import format_phone
@@ -66,20 +67,27 @@ def document_id(service_id: int, location_id: int | None) -> str:
     return f"{service_id}-{location_id or 0}"
 
 
-def _functions(service: Any, known: Mapping[str, Any] | None = None) -> dict:
-    """The coordination functions a service declares: codes (facet "function"), names, and every other name of
-    each in both languages (`function_terms`), so that a search finds a function by any of its names."""
+def _functions(service: Any, known: Mapping[str, Any] | None = None, location_id: int | None = None) -> dict:
+    """The coordination functions a service declares at a location (those of every location, then those declared
+    there, `Service.function_offers`): codes (facet "function"), names, and every other name of each in both
+    languages (`function_terms`), so that a search finds a function by any of its names; the conditions of all."""
+    codes = list(service.functions or [])
+    conditions = set(service.function_conditions or [])
+    for offer in service.function_offers if location_id is not None else ():
+        if offer.location_id == location_id:
+            codes += [] if offer.function in codes else [offer.function]
+            conditions.update(offer.conditions or [])
     if known is None:
         session = object_session(service) or db.session  # documents are built in the sync's own session
-        found = [f for code in service.functions or [] if (f := session.get(CoordinationFunction, code))]
+        found = [f for code in codes if (f := session.get(CoordinationFunction, code))]
     else:
-        found = [f for code in service.functions or [] if (f := known.get(code))]
+        found = [f for code in codes if (f := known.get(code))]
     return {
         "function": [f.code for f in found],
         "function_fr": [f.name_fr for f in found],
         "function_nl": [f.name_nl for f in found],
         "function_terms": [name for f in found for name in f.names[2:]],
-        "function_condition": sorted(service.function_conditions or []),
+        "function_condition": sorted(conditions),
     }
 
 
@@ -94,7 +102,6 @@ def build_documents(service: Service, functions: Mapping[str, Any] | None = None
         terms = getattr(service, field.name)
         base[field.facet] = [t.code for t in terms]
         base |= {f"{field.facet}_{lang}": [getattr(t, f"name_{lang}") for t in terms] for lang in fields.LANGS}
-    base |= _functions(service, functions)
     base |= {
         "service_id": service.id,
         "organization_fr": org.name_fr if org else "",
@@ -110,7 +117,10 @@ def build_documents(service: Service, functions: Mapping[str, Any] | None = None
         "source": service.source,
     }
     locations: Iterable[Any] = service.locations or [None]
-    return [_with_location(base, service.id, loc) for loc in locations]
+    return [
+        _with_location(base | _functions(service, functions, loc.id if loc else None), service.id, loc)
+        for loc in locations
+    ]
 
 
 def _with_location(base: dict, service_id: int, loc: Any) -> dict:
@@ -232,6 +242,14 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
         select(Phone.service_id, Phone.number).where(Phone.service_id.in_(ids)).order_by(Phone.id),
         "service_id",
     )
+    offers = _grouped(
+        connection,
+        select(ServiceFunction.service_id, ServiceFunction.location_id, ServiceFunction.function)
+        .add_columns(ServiceFunction.conditions)
+        .where(ServiceFunction.service_id.in_(ids))
+        .order_by(ServiceFunction.id),
+        "service_id",
+    )
     locations = _grouped(
         connection,
         select(service_at_location.c.service_id, *Location.__table__.columns)
@@ -251,4 +269,5 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
         service.publics = publics.get(service.id, [])
         service.phones = phones.get(service.id, [])
         service.locations = locations.get(service.id, [])
+        service.function_offers = offers.get(service.id, [])
     return services

@@ -17,7 +17,7 @@ from directory.i18n import get_locale, localized
 from directory.maps.builder import build_map
 from directory.maps.config import map_config
 from directory.maps.helplines import helplines_for
-from directory.maps.needs import NEEDS, sectors_for
+from directory.maps.needs import EASY_NEEDS, filters_for, offered_needs
 from directory.maps.points import search_hits
 from directory.maps.widen import best_first, commune_steps, near_steps
 from directory.models import Commune
@@ -51,7 +51,7 @@ def _communes() -> list[Commune]:
 
 
 def _need_or_404(need: str) -> str:
-    if need not in NEEDS:
+    if need not in EASY_NEEDS:
         abort(404)
     return need
 
@@ -61,14 +61,14 @@ def start() -> str | Response:
     """Screen 1: what do you need?"""
     if g.easy_word != WORDS[get_locale()]:
         return redirect(url_for("easy.start"))
-    return render_template("easy/start.html", needs=NEEDS)
+    return render_template("easy/start.html", needs=offered_needs())
 
 
 @bp.get("/<need>")
 def where(need: str) -> str:
     """Screen 2: where are you? Near me (the browser's position), or a commune from a list."""
     need = _need_or_404(need)
-    return render_template("easy/where.html", need=need, label=NEEDS[need], communes=_communes())
+    return render_template("easy/where.html", need=need, label=EASY_NEEDS[need], communes=_communes())
 
 
 @bp.get("/<need>/list")
@@ -91,9 +91,9 @@ def results(need: str) -> str | tuple[str, int]:
             params = None
     if params is None or (place is None and params.near is None):
         return render_template(
-            "easy/where.html", need=need, label=NEEDS[need], communes=_communes(), missing_place=True
+            "easy/where.html", need=need, label=EASY_NEEDS[need], communes=_communes(), missing_place=True
         ), 400
-    params.filters["sector"] = sectors_for(need)
+    params.filters.update(filters_for(need))  # sectors, or the coordination functions of "organise my care"
     steps = commune_steps(params, place) if place is not None else near_steps(params, NEAR_RADIUS)
     try:
         for step in steps:
@@ -132,7 +132,7 @@ def results(need: str) -> str | tuple[str, int]:
     return render_template(
         "easy/results.html",
         need=need,
-        label=NEEDS[need],
+        label=EASY_NEEDS[need],
         hits=hits,
         total=total,
         place=place,
