@@ -13,7 +13,7 @@ from directory.models import Organization, Service
 from directory.models.accounts import TrustedOrganization
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
 from directory.operations import accounts, editing, freshness, moderation, revisions
-from directory.security import admin_required, current_user, moderator_required
+from directory.security import admin_required, current_user, database_id, moderator_required
 from directory.web import bassin_arg
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang_code>/moderation")
@@ -153,7 +153,7 @@ def trusted() -> str | Response:
     """Organisations whose editors publish without review."""
     form = EmptyForm()
     if form.validate_on_submit():
-        organization_id = request.form.get("organization_id", type=int)
+        organization_id = request.form.get("organization_id", type=database_id)
         organization = db.session.get(Organization, organization_id) if organization_id is not None else None
         if organization is None:
             abort(404)
