@@ -33,15 +33,25 @@ from directory.operations.accounts import can_edit, revoke_sessions
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
-SQL_INTEGER_MAX = 2**63 - 1  # the largest id a database column holds (PostgreSQL BIGINT, SQLite INTEGER)
+DATABASE_ID_MAX = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL (SQLite's would hold 64)
 
 
 class DatabaseIdConverter(IntegerConverter):
     """`<int:…>` in routes: a number too large for a database id does not match the route (404, not a 500)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", SQL_INTEGER_MAX)
+        kwargs.setdefault("max", DATABASE_ID_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+def database_id(value: str) -> int:
+    """An id read from a query string or form (`request.form.get(name, type=database_id)`): ValueError, so the
+    default, for anything but a number a database id can be, whose lookup would fail on PostgreSQL (out of range)
+    and on SQLite beyond 64 bits."""
+    number = int(value) if value.isascii() and value.isdigit() else -1
+    if not 0 <= number <= DATABASE_ID_MAX:
+        raise ValueError(f"not a database id: {value!r}")
+    return number
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from directory.i18n import LANGUAGES, get_locale
+
+if TYPE_CHECKING:
+    from directory.models import Bassin
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +42,18 @@ def init_app(app: Flask) -> None:
         return redirect(url_for("public.home", lang_code=get_locale()))
 
     app.after_request(security_headers)
+
+
+def bassin_arg() -> tuple[str | None, Bassin | None]:
+    """The ?bassin=CODE of a moderators' page per bassin: (None, None) without one; ("none", None) for the fiches
+    outside every bassin; else the code and its bassin (404 for an unknown code)."""
+    from directory.extensions import db
+    from directory.models import Bassin
+
+    code = request.args.get("bassin")
+    if not code or code == "none":
+        return code, None
+    return code, db.get_or_404(Bassin, code)
 
 
 def query_args(drop: tuple[str, ...] = (), **changes: str | None) -> dict[str, Any]:

@@ -26,6 +26,19 @@ CODES = [
 ]
 
 
+def enterprise(number: str, start: str) -> list[str]:
+    """A row of enterprise.csv: an active (AC) non-profit association (legal form 017), in normal situation (000)."""
+    return [number, "AC", "000", "2", "017", "", start]
+
+
+def address(
+    entity: str, kind: str, zipcode: str, town: tuple[str, str], street: tuple[str, str], number: str, box: str = ""
+) -> list[str]:
+    """A row of address.csv in Belgium (no country, no extra address information, no end date); `town` and `street`
+    are (Dutch, French)."""
+    return [entity, kind, "", "", zipcode, town[0], town[1], street[0], street[1], number, box, "", ""]
+
+
 def full_extract() -> dict[str, list[list[str]]]:
     """Five enterprises: two in Brussels in health and social work, one in Ghent, one shop, one unknown code."""
     return {
@@ -38,11 +51,11 @@ def full_extract() -> dict[str, list[list[str]]]:
         ],
         "code": CODES,
         "enterprise": [
-            ["0200.000.001", "AC", "000", "2", "017", "", "01-01-1990"],
-            ["0200.000.002", "AC", "000", "2", "017", "", "01-01-2001"],
-            ["0200.000.003", "AC", "000", "2", "017", "", "01-01-2002"],
-            ["0200.000.004", "AC", "000", "2", "017", "", "01-01-2003"],
-            ["0200.000.005", "AC", "000", "2", "017", "", "01-01-2004"],
+            enterprise("0200.000.001", "01-01-1990"),
+            enterprise("0200.000.002", "01-01-2001"),
+            enterprise("0200.000.003", "01-01-2002"),
+            enterprise("0200.000.004", "01-01-2003"),
+            enterprise("0200.000.005", "01-01-2004"),
         ],
         "establishment": [["2.100.000.001", "01-01-1991", "0200.000.001"]],
         "denomination": [
@@ -56,82 +69,16 @@ def full_extract() -> dict[str, list[list[str]]]:
             ["0200.000.005", "1", "001", "Code inconnu de test"],
         ],
         "address": [
-            [
-                "0200.000.001",
-                "REGO",
-                "",
-                "",
-                "1000",
-                "Brussel",
-                "Bruxelles",
-                "Teststraat",
-                "Rue de Test",
-                "1",
-                "",
-                "",
-                "",
-            ],
-            [
-                "2.100.000.001",
-                "BAET",
-                "",
-                "",
-                "1030",
-                "Schaarbeek",
-                "Schaerbeek",
-                "Proefstraat",
-                "Rue d'Essai",
-                "12",
-                "3",
-                "",
-                "",
-            ],
-            [
-                "0200.000.002",
-                "REGO",
-                "",
-                "",
-                "1070",
-                "Anderlecht",
-                "Anderlecht",
-                "Proeflaan",
-                "Avenue d'Essai",
-                "5",
-                "",
-                "",
-                "",
-            ],
-            ["0200.000.003", "REGO", "", "", "9000", "Gent", "Gand", "Testlaan", "Testlaan", "9", "", "", ""],
-            [
-                "0200.000.004",
-                "REGO",
-                "",
-                "",
-                "1050",
-                "Elsene",
-                "Ixelles",
-                "Winkelstraat",
-                "Rue du Magasin",
-                "2",
-                "",
-                "",
-                "",
-            ],
-            [
-                "0200.000.005",
-                "REGO",
-                "",
-                "",
-                "1060",
-                "Sint-Gillis",
-                "Saint-Gilles",
-                "Codestraat",
-                "Rue du Code",
-                "4",
-                "",
-                "",
-                "",
-            ],
+            address("0200.000.001", "REGO", "1000", ("Brussel", "Bruxelles"), ("Teststraat", "Rue de Test"), "1"),
+            address(
+                "2.100.000.001", "BAET", "1030", ("Schaarbeek", "Schaerbeek"), ("Proefstraat", "Rue d'Essai"), "12", "3"
+            ),
+            address("0200.000.002", "REGO", "1070", ("Anderlecht", "Anderlecht"), ("Proeflaan", "Avenue d'Essai"), "5"),
+            address("0200.000.003", "REGO", "9000", ("Gent", "Gand"), ("Testlaan", "Testlaan"), "9"),
+            address("0200.000.004", "REGO", "1050", ("Elsene", "Ixelles"), ("Winkelstraat", "Rue du Magasin"), "2"),
+            address(
+                "0200.000.005", "REGO", "1060", ("Sint-Gillis", "Saint-Gilles"), ("Codestraat", "Rue du Code"), "4"
+            ),
         ],
         "contact": [
             ["2.100.000.001", "EST", "TEL", "02 240 30 80"],

@@ -22,6 +22,7 @@ from directory import create_app
 from directory.config import InsecureConfig
 from directory.extensions import db
 from directory.models.accounts import AuditLog, LoginToken, MailMessage, Role
+from directory.models.candidates import Candidate, CandidateStatus
 from directory.operations import mail
 from directory.search.server import MeiliProcess, free_port, install_binary
 from tests.account_helpers import SMTPRecorder, Team, mails_to, make_user, sign_in
@@ -220,13 +221,54 @@ TOO_LARGE = str(2**63)
         ("/fr/moderation/reports/{id}", "admin"),
     ],
 )
-@pytest.mark.parametrize("number", [TOO_LARGE, "99999999999999999999999", str(2**63 - 1)])
+@pytest.mark.parametrize("number", [TOO_LARGE, "99999999999999999999999", str(2**63 - 1), str(2**31)])
 def test_an_out_of_range_id_is_not_found(
     app: Flask, client: FlaskClient, team: Team, path: str, who: str | None, number: str
 ) -> None:
     if who:
         sign_in(client, getattr(team, who))
     assert client.get(path.format(id=number)).status_code == 404
+
+
+@pytest.fixture
+def candidate_id(app: Flask) -> int:
+    with app.app_context():
+        candidate = Candidate(source="t", source_id="out-of-range", name_fr="Candidat de test")
+        db.session.add(candidate)
+        db.session.commit()
+        return candidate.id
+
+
+@pytest.mark.parametrize("number", [TOO_LARGE, str(2**31), "1_0", "-1"])
+@pytest.mark.parametrize(
+    ("method", "path", "field", "expected"),
+    [
+        ("post", "/fr/moderation/trusted", "organization_id", 404),
+        ("get", "/fr/services/new", "site_of", 200),
+        ("post", "/fr/services/new", "site_of", 400),
+        ("post", "/fr/coordination/candidates/{candidate}/merge", "service_id", 404),
+    ],
+)
+def test_an_id_out_of_range_in_a_query_or_form_is_not_looked_up(
+    client: FlaskClient, team: Team, candidate_id: int, number: str, method: str, path: str, field: str, expected: int
+) -> None:
+    """PostgreSQL refuses a lookup beyond its 32-bit INTEGER (SQLite beyond 64 bits): such an id finds nothing."""
+    sign_in(client, team.admin)
+    url = path.format(candidate=candidate_id)
+    response = (
+        client.get(url, query_string={field: number}) if method == "get" else client.post(url, data={field: number})
+    )
+    assert response.status_code == expected
+
+
+def test_ids_out_of_range_among_the_ticked_candidates_are_left_out(
+    app: Flask, client: FlaskClient, team: Team, candidate_id: int
+) -> None:
+    sign_in(client, team.moderator)
+    ids = [TOO_LARGE, str(2**31), str(candidate_id)]
+    assert client.post("/fr/coordination/candidates/dismiss", data={"ids": ids, "note": "x"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Candidate, candidate_id).status == CandidateStatus.DISMISSED
 
 
 def test_an_admin_role_form_for_an_out_of_range_user_is_not_found(app: Flask, client: FlaskClient, team: Team) -> None:

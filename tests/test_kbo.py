@@ -12,7 +12,7 @@ from directory.extensions import db
 from directory.importing.candidate_sources import import_candidates
 from directory.models import Candidate, Service
 from tests.factories import make_service
-from tests.kbo_helpers import CODES, full_extract, write_extract
+from tests.kbo_helpers import CODES, address, enterprise, full_extract, write_extract
 
 
 def _candidates() -> dict[str, Candidate]:
@@ -83,7 +83,7 @@ def test_an_update_replaces_what_changed_removes_what_is_gone_and_adds_what_is_n
         "meta": [["SnapshotDate", "14-11-2026"], ["ExtractType", "update"], ["ExtractNumber", "161"]],
         "code": CODES,
         "enterprise_delete": [["0200.000.002"]],
-        "enterprise_insert": [["0200.000.009", "AC", "000", "2", "017", "", "01-11-2026"]],
+        "enterprise_insert": [enterprise("0200.000.009", "01-11-2026")],
         "establishment_delete": [],
         "establishment_insert": [],
         "denomination_delete": [["2.100.000.001"]],
@@ -93,21 +93,7 @@ def test_an_update_replaces_what_changed_removes_what_is_gone_and_adds_what_is_n
         ],
         "address_delete": [],
         "address_insert": [
-            [
-                "0200.000.009",
-                "REGO",
-                "",
-                "",
-                "1190",
-                "Vorst",
-                "Forest",
-                "Nieuwstraat",
-                "Rue Neuve d'Essai",
-                "7",
-                "",
-                "",
-                "",
-            ]
+            address("0200.000.009", "REGO", "1190", ("Vorst", "Forest"), ("Nieuwstraat", "Rue Neuve d'Essai"), "7")
         ],
         "contact_delete": [],
         "contact_insert": [],

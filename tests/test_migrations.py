@@ -154,7 +154,8 @@ def test_the_comparison_sees_a_model_change(empty_app: Flask) -> None:
         table.to_metadata(metadata)
     sa.Table("service", metadata, sa.Column("not_migrated", sa.Integer), extend_existing=True)
     with db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": schema.include_name})
+        differences = compare_metadata(context, metadata)
     assert [(kind, column.name) for kind, _schema, _table, column in differences] == [("add_column", "not_migrated")]
 
 

@@ -24,7 +24,7 @@ from directory.models import Service
 from directory.models.accounts import Membership, User
 from directory.models.base import utcnow
 from directory.models.selfserve import Claim, RequestStatus
-from directory.operations import accounts, mail
+from directory.operations import accounts, decisions, mail
 from directory.operations.accounts import as_utc, audit, hash_token, normalize_email
 from directory.operations.mail import public_url
 from directory.text import host
@@ -172,13 +172,8 @@ def grant(claim: Claim, moderator: User | None) -> User:
 
 def refuse(claim: Claim, moderator: User, comment: str) -> None:
     """Refuse a claim with a word of explanation, which the claimant receives."""
-    if not moderator.is_moderator:
-        raise PermissionError("moderators only")
-    if claim.status in (RequestStatus.GRANTED, RequestStatus.REFUSED):
-        raise ValueError("this claim was already decided")
-    if not comment.strip():
-        raise ValueError("a comment is required to refuse")
-    claim.status, claim.comment, claim.token_hash = RequestStatus.REFUSED, comment.strip(), None
+    decisions.check_pending(moderator, claim.status not in (RequestStatus.GRANTED, RequestStatus.REFUSED), "claim")
+    claim.status, claim.comment, claim.token_hash = RequestStatus.REFUSED, decisions.explanation(comment), None
     claim.decided_at, claim.decided_by_id = utcnow(), moderator.id
     audit("claim_refuse", moderator, claim, details={"service": claim.service_id, "email": claim.email})
     _mail(claim, "refused")

@@ -17,7 +17,7 @@ from directory.models import Service
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
-from directory.operations import bilingual, editing, mail, revisions
+from directory.operations import bilingual, decisions, editing, mail, revisions
 from directory.operations.accounts import audit, can_edit, is_trusted
 
 REPORT_CATEGORIES = {
@@ -146,9 +146,7 @@ def approve(request: ChangeRequest, moderator: User, edited: dict[str, Any] | No
 def reject(request: ChangeRequest, moderator: User, comment: str) -> None:
     """Refuse a pending request with an explanation, which the author receives by e-mail."""
     _check_pending(request, moderator)
-    if not comment.strip():
-        raise ValueError("a comment is required to reject")
-    request.status, request.comment = ChangeStatus.REJECTED, comment.strip()
+    request.status, request.comment = ChangeStatus.REJECTED, decisions.explanation(comment)
     request.reviewed_by_id, request.reviewed_at = moderator.id, utcnow()
     audit("reject", moderator, request, details={"service": request.service_id})
     if request.author is not None:
@@ -157,10 +155,7 @@ def reject(request: ChangeRequest, moderator: User, comment: str) -> None:
 
 
 def _check_pending(request: ChangeRequest, moderator: User) -> None:
-    if not moderator.is_moderator:
-        raise PermissionError("moderators only")
-    if request.status != ChangeStatus.PENDING:
-        raise ValueError("this request was already handled")
+    decisions.check_pending(moderator, request.status == ChangeStatus.PENDING, "request")
 
 
 def _notify(author: User, request: ChangeRequest, template: str, subject: str) -> None:

@@ -23,7 +23,7 @@ from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.candidates import Candidate, CandidateStatus
 from directory.models.selfserve import RequestStatus, ServiceProposal
-from directory.operations import mail
+from directory.operations import decisions, mail
 from directory.operations.accounts import audit
 from directory.operations.phones import normalize_phone
 from directory.text import host, normalize
@@ -209,9 +209,7 @@ def publish(proposal: ServiceProposal, moderator: User) -> Service:
 def refuse(proposal: ServiceProposal, moderator: User, comment: str) -> None:
     """Refuse a proposal with an explanation, which the proposer receives."""
     _check_pending(proposal, moderator)
-    if not comment.strip():
-        raise ValueError("a comment is required to refuse")
-    proposal.status, proposal.comment = RequestStatus.REFUSED, comment.strip()
+    proposal.status, proposal.comment = RequestStatus.REFUSED, decisions.explanation(comment)
     proposal.decided_at, proposal.decided_by_id = utcnow(), moderator.id
     audit("proposal_refuse", moderator, proposal)
     _mail(proposal, "refused")
@@ -224,10 +222,7 @@ def pending() -> list[ServiceProposal]:
 
 
 def _check_pending(proposal: ServiceProposal, moderator: User) -> None:
-    if not moderator.is_moderator:
-        raise PermissionError("moderators only")
-    if proposal.status != RequestStatus.PENDING:
-        raise ValueError("this proposal was already decided")
+    decisions.check_pending(moderator, proposal.status == RequestStatus.PENDING, "proposal")
 
 
 def _mail(proposal: ServiceProposal, kind: str, link: str = "") -> None:

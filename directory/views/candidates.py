@@ -19,7 +19,7 @@ from directory.models import Bassin, Candidate, CandidateStatus, Sector, Service
 from directory.operations import candidate_decisions as decisions
 from directory.operations import validation as v
 from directory.operations.editing import current_values
-from directory.security import current_user, moderator_required
+from directory.security import current_user, database_id, moderator_required
 
 bp = Blueprint("candidates", __name__, url_prefix="/<lang_code>/coordination/candidates")
 PAGE = 100
@@ -202,7 +202,7 @@ def merge(candidate_id: int) -> Response:
     item = _candidate_or_404(candidate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    target = db.session.get(Service, request.form.get("service_id", type=int) or 0)
+    target = db.session.get(Service, request.form.get("service_id", type=database_id) or 0)
     if target is None:
         abort(404)
     try:
@@ -234,7 +234,7 @@ def dismiss_many() -> Response:
     """Dismiss the ticked candidates of the list."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:PAGE]
+    ids = request.form.getlist("ids", type=database_id)[:PAGE]
     chosen = db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))).all() if ids else []
     count = decisions.dismiss(chosen, current_user(), request.form.get("note", "")[:500])  # type: ignore[arg-type]
     db.session.commit()

@@ -9,20 +9,14 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.forms import EmptyForm, form_values, service_form
-from directory.models import Bassin, Organization, Service
+from directory.models import Organization, Service
 from directory.models.accounts import TrustedOrganization
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
 from directory.operations import accounts, editing, freshness, moderation, revisions
-from directory.security import admin_required, current_user, moderator_required
+from directory.security import admin_required, current_user, database_id, moderator_required
+from directory.web import bassin_arg
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang_code>/moderation")
-
-
-def _request_or_404(request_id: int) -> ChangeRequest:
-    proposal = db.session.get(ChangeRequest, request_id)
-    if proposal is None:
-        abort(404)
-    return proposal
 
 
 @bp.get("/")
@@ -42,7 +36,7 @@ def queue() -> str:
 @bp.get("/changes/<int:request_id>")
 @moderator_required
 def change(request_id: int) -> str:
-    proposal = _request_or_404(request_id)
+    proposal = db.get_or_404(ChangeRequest, request_id)
     diff = revisions.diff(editing.current_values(proposal.service), moderation.proposed_values(proposal))
     return render_template(
         "moderation/change.html",
@@ -56,7 +50,7 @@ def change(request_id: int) -> str:
 @bp.post("/changes/<int:request_id>/approve")
 @moderator_required
 def approve(request_id: int) -> Response:
-    proposal = _request_or_404(request_id)
+    proposal = db.get_or_404(ChangeRequest, request_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -71,7 +65,7 @@ def approve(request_id: int) -> Response:
 @bp.post("/changes/<int:request_id>/reject")
 @moderator_required
 def reject(request_id: int) -> Response | tuple[str, int]:
-    proposal = _request_or_404(request_id)
+    proposal = db.get_or_404(ChangeRequest, request_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     comment = request.form.get("comment", "")[:2000]
@@ -91,7 +85,7 @@ def reject(request_id: int) -> Response | tuple[str, int]:
 @moderator_required
 def edit_change(request_id: int) -> str | Response | tuple[str, int]:
     """Correct a proposal in the edit form, then publish it."""
-    proposal = _request_or_404(request_id)
+    proposal = db.get_or_404(ChangeRequest, request_id)
     if proposal.status != ChangeStatus.PENDING:
         abort(409)
     current = editing.current_values(proposal.service)
@@ -146,10 +140,7 @@ def restore(service_id: int, number: int) -> Response:
 @moderator_required
 def stale() -> str:
     """Stale fiches per bassin; ?bassin=CODE lists one ("none" for fiches without a bassin)."""
-    code = request.args.get("bassin")
-    bassin = db.session.get(Bassin, code) if code and code != "none" else None
-    if code and code != "none" and bassin is None:
-        abort(404)
+    code, bassin = bassin_arg()
     services = freshness.stale_services("" if code == "none" else code) if code else []
     return render_template(
         "moderation/stale.html", counts=freshness.stale_counts(), code=code, bassin=bassin, services=services
@@ -162,7 +153,7 @@ def trusted() -> str | Response:
     """Organisations whose editors publish without review."""
     form = EmptyForm()
     if form.validate_on_submit():
-        organization_id = request.form.get("organization_id", type=int)
+        organization_id = request.form.get("organization_id", type=database_id)
         organization = db.session.get(Organization, organization_id) if organization_id is not None else None
         if organization is None:
             abort(404)

@@ -13,7 +13,7 @@ from directory.forms.public import ProposeForm
 from directory.i18n import get_locale
 from directory.models import Service
 from directory.operations import proposals
-from directory.security import count_public_request, rate_limit
+from directory.security import DATABASE_ID_MAX, count_public_request, database_id, rate_limit
 
 bp = Blueprint("propose", __name__, url_prefix="/<lang_code>")
 NEW_SERVICE_DEFAULTS = {"status": "active", "availability": "unknown", "cost": "unknown", "access": "unknown"}
@@ -21,7 +21,7 @@ NEW_SERVICE_DEFAULTS |= {"wheelchair": "unknown", "hours_mode": "grid"}
 
 
 def _site_of(form: ProposeForm) -> Service | None:
-    if not form.site_of.data:
+    if not form.site_of.data or not 0 < form.site_of.data <= DATABASE_ID_MAX:
         return None
     service = db.session.get(Service, form.site_of.data)
     return service if service is not None and service.status != "inactive" else None
@@ -29,7 +29,7 @@ def _site_of(form: ProposeForm) -> Service | None:
 
 @bp.route("/services/new", methods=["GET", "POST"])
 def form() -> str | tuple[str, int]:
-    propose = ProposeForm(data={**NEW_SERVICE_DEFAULTS, "site_of": request.args.get("site_of", type=int)})
+    propose = ProposeForm(data={**NEW_SERVICE_DEFAULTS, "site_of": request.args.get("site_of", type=database_id)})
     propose.set_choices({})
     site_of = _site_of(propose)
     matches: list[proposals.Similar] = []

@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.forms import EmptyForm
-from directory.models import Bassin
 from directory.models.selfserve import Claim, RequestStatus, ServiceProposal
 from directory.operations import bilingual, claims, completeness, proposals, revisions
 from directory.security import current_user, moderator_required
+from directory.web import bassin_arg
 
 bp = Blueprint("selfserve_review", __name__, url_prefix="/<lang_code>/moderation")
 
@@ -60,9 +60,7 @@ def _decide(found: Claim | ServiceProposal, accept: str, again: str) -> Response
 @moderator_required
 def claim(claim_id: int) -> str | Response:
     """One claim with its evidence; POST action=grant|refuse (a refusal needs a comment)."""
-    found = db.session.get(Claim, claim_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Claim, claim_id)
     decided = _decide(found, "grant", url_for("selfserve_review.claim", claim_id=found.id))
     if decided is not None:
         return decided
@@ -85,9 +83,7 @@ def proposal_list() -> str:
 @moderator_required
 def proposal(proposal_id: int) -> str | Response:
     """A proposed service with the fiches it may duplicate; POST action=publish|refuse (a refusal needs a comment)."""
-    found = db.session.get(ServiceProposal, proposal_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(ServiceProposal, proposal_id)
     decided = _decide(found, "publish", url_for("selfserve_review.proposal", proposal_id=found.id))
     if decided is not None:
         return decided
@@ -105,10 +101,7 @@ def proposal(proposal_id: int) -> str | Response:
 @moderator_required
 def completeness_view() -> str:
     """Completeness per bassin; ?bassin=CODE lists that bassin's fiches, least complete first ("none" = no bassin)."""
-    code = request.args.get("bassin")
-    bassin = db.session.get(Bassin, code) if code and code != "none" else None
-    if code and code != "none" and bassin is None:
-        abort(404)
+    code, bassin = bassin_arg()
     fiches = completeness.least_complete("" if code == "none" else code) if code else []
     return render_template(
         "selfserve/completeness.html",
