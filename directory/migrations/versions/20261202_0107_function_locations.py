@@ -1,7 +1,7 @@
 """Functions per location: a service declares a coordination function at one of its locations, with its conditions
 
 Revision ID: 0107_fnloc
-Revises: 0105_coord
+Revises: 0106_easy
 Create Date: 2026-12-02 11:30:00
 
 What a service offers at every location stays where it is (service.functions / service.function_conditions): it
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0107_fnloc"
-down_revision = "0105_coord"
+down_revision = "0106_easy"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Bassin dashboard: the population of each area (for rates per 10,000 inhabitants), an index on service.updated_at
 
 Revision ID: 0108_dash
-Revises: 0105_coord
+Revises: 0107_fnloc
 Create Date: 2026-12-02 10:45:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0108_dash"
-down_revision = "0105_coord"
+down_revision = "0107_fnloc"
 branch_labels = None
 depends_on = None
 
