@@ -126,3 +126,10 @@ def test_a_commune_is_found_by_postcode_or_name_in_both_languages(app: Flask) ->
         assert resolve_place("schaerbeek", "fr").nis == resolve_place("Schaarbeek", "nl").nis  # type: ignore[union-attr]
         assert resolve_place("Elsene", "fr").name == "Ixelles"  # type: ignore[union-attr]
         assert resolve_place("Paris", "fr") is None
+
+
+def test_a_search_without_result_is_counted_unless_it_could_identify_the_caller(app: Flask, client, answerer):
+    client.get("/fr/helpdesk/", query_string={"place": "1030", "q": "garde de nuit"}).close()
+    client.get("/fr/helpdesk/", query_string={"place": "1030", "q": "garde pour Mme Dupont"}).close()
+    with app.app_context():
+        assert [row.query for row in db.session.scalars(select(UnmetSearch))] == ["garde de nuit"]

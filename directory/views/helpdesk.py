@@ -84,6 +84,10 @@ def _search(need: str, place: CallerPlace | None, lang: str) -> tuple[SearchResu
         result = run_search(parse_search_args(args, lang))
     except InvalidSearch as exc:
         return None, exc.message
+    try:
+        clean_note(need)  # a search holding a phone number, an e-mail address or a name is never recorded
+    except UnsafeNote:
+        return result, ""
     record_after_response(result)  # a need the directory cannot answer is counted, as on the search page
     return result, ""
 
