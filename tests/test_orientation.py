@@ -53,6 +53,20 @@ def test_orientation_json_is_gzipped_with_names_in_the_page_language(client: Fla
     assert {"1", "2", "81"} <= labels
 
 
+def test_bus_lines_come_apart_for_a_map_zoomed_in(client: FlaskClient) -> None:
+    """The bus lines are not in orientation.json (every map loads it): /map/bus.json is fetched only close in."""
+    everyday = json.loads(
+        gzip.decompress(client.get("/fr/map/orientation.json", headers={"Accept-Encoding": "gzip"}).data)
+    )
+    assert "bus" not in {f["properties"]["t"] for f in everyday["features"]}
+    answer = client.get("/fr/map/bus.json", headers={"Accept-Encoding": "gzip"})
+    assert answer.status_code == 200 and len(answer.data) < 100_000
+    data = json.loads(gzip.decompress(answer.data))
+    lines = [f for f in data["features"] if f["properties"]["t"] == "bus"]
+    assert len(lines) >= 50 and {"12", "71"} <= {f["properties"]["ref"] for f in lines}
+    assert any(f["properties"]["t"] == "bus_label" for f in data["features"])
+
+
 def test_no_third_party_tiles_by_default(app: Flask, client: FlaskClient) -> None:
     from directory.config import DefaultConfig
 
