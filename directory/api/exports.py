@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from directory.api.objects import plain
 from directory.extensions import db
-from directory.models import Commune, Location, Organization, Phone, Public, Sector, Service
+from directory.models import Commune, Location, Organization, Phone, Public, Sector, Service, ServiceFunction
 from directory.models.services import service_at_location, service_public, service_sector
 from directory.operations.hsds import service_to_hsds
 from directory.presenters import fiche_url
@@ -109,7 +109,8 @@ def _read(model: Any, where: Any, *extra: Any, order: Any = None) -> Iterator[tu
 
 class Loader:
     """Reads fiches by batch of ids with everything the exports write: the fiche's columns, its organisation,
-    sectors, publics, phones and places (with the commune's names, not its boundary), one query each."""
+    sectors, publics, phones, functions per place and places (with the commune's names, not its boundary), one
+    query each."""
 
     def __init__(self) -> None:
         self.sectors = {row.code: row for (row,) in _read(Sector, true())}
@@ -129,6 +130,7 @@ class Loader:
         for service in found.values():
             service.organization = orgs[service.organization_id]
             service.sectors, service.publics, service.phones, service.locations = [], [], [], []
+            service.function_offers = []
         links = select(service_sector.c.service_id, service_sector.c.sector_code)
         for sid, code in db.session.execute(
             links.where(service_sector.c.service_id.in_(wanted)).order_by(service_sector.c.sector_code)
@@ -141,6 +143,8 @@ class Loader:
             found[sid].publics.append(self.publics[code])
         for (phone,) in _read(Phone, Phone.service_id.in_(wanted), order=Phone.id):
             found[phone.service_id].phones.append(phone)
+        for (offer,) in _read(ServiceFunction, ServiceFunction.service_id.in_(wanted), order=ServiceFunction.id):
+            found[offer.service_id].function_offers.append(offer)
         at = service_at_location.c.service_id
         for sid, place in _read(
             Location, at.in_(wanted) & (service_at_location.c.location_id == Location.id), at, order=Location.id
