@@ -7,8 +7,15 @@ each scenario starts the site as its own process on 127.0.0.1 and runs N concurr
 and number of requests: search pages 35%, API with facets 25%, fiche pages 20%, map points of a commune 17%,
 edits by a moderator 3% (form, then a published change: revision, outbox, index push). Scenarios:
 development server (`flask run`, threaded), production server (gunicorn), and the production server with
-Meilisearch stopped (search answered from SQL). Prints req/s, p50/p95/p99 and errors side by side.
+Meilisearch stopped (search answered from SQL). Prints req/s, p50/p95/p99 and errors side by side, and the
+cores each used while loaded: the site's processes, Meilisearch and the load generator (from /proc), with the
+site's CPU time per request. `--variants 2x4:gthread 5x1:sync` adds other gunicorn set-ups to the same run.
 Targets on 2 cores: 0 errors at 32 clients, production ≥ 3 × development, degraded answers every request.
+
+On a machine shared with other jobs, Linux's autogroup scheduling gives each session (each server started here,
+each test run of another user) an equal share of the cores: three gunicorn workers then get no more CPU than the
+development server's one process, and the throughput ratio says nothing about the servers. Compare the "cores
+used" lines, and read the ratio only from a run on a quiet machine.
 """
 
 from __future__ import annotations

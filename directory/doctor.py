@@ -82,7 +82,7 @@ def check_database() -> Iterator[Finding]:
         "database", f"{url.get_backend_name()} reachable, {db.session.scalar(select(func.count(Service.id)))} fiches"
     )
     if url.get_backend_name() == "sqlite" and url.database:
-        path = Path(url.database)
+        path = Path(url.database.removeprefix("file:"))  # sqlite:///file:/path?mode=ro&uri=true names /path
         if path.exists() and not _owner_only(path):
             yield _warn("database", f"{path.name} is readable by other users: chmod 600 it (and its folder 700).")
         folder = path.parent
@@ -91,6 +91,14 @@ def check_database() -> Iterator[Finding]:
             yield _fail("disk", f"only {free >> 20} MiB free beside the database: imports and backups will fail.")
         if not os.access(folder, os.W_OK):
             yield _fail("database", f"the database folder is not writable by this user ({os.getuid()}).")
+        with db.engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        if mode != "wal":
+            yield _warn(
+                "database",
+                f"SQLite journal mode is {mode!r}, not 'wal': a write blocks every reader and busy requests may get "
+                "'database is locked'. Is the file read-only, or on a network disk? (docs/deployment.md, SQLite).",
+            )
         if int(current_app.config.get("WEB_WORKERS", 1) or 1) > 4:
             yield _warn("database", "SQLite with many processes: consider PostgreSQL (docs/deployment.md).")
     from directory.search import textindex

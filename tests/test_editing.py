@@ -3,6 +3,9 @@ editors' changes wait for review unless the organisation is trusted; availabilit
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -278,3 +281,45 @@ def test_an_invalid_exception_date_is_explained_in_the_page_language(
     response = _post(app, client, team.own, lang, hours_mode="grid", **{"exceptions-0-start": "2026-13-45"})
     assert response.status_code == 400
     assert message in page_text(response) and 'value="2026-13-45"' in page_text(response)
+
+
+def _stale_form(client: FlaskClient, app: Flask, service_id: int, **fields) -> dict:
+    """The edit form as a browser holds it after loading the page: the fields, then `fields` typed, and the hidden
+    `base` (the published values the page was built from)."""
+    page = client.get(f"/fr/edit/services/{service_id}").data.decode()
+    found = re.search(r'name="base" type="hidden" value="([^"]*)"', page) or re.search(
+        r'type="hidden" name="base" value="([^"]*)"', page
+    )
+    assert found, "no base field in the form"
+    with app.app_context():
+        data = edit_form_data(db.session.get(Service, service_id), **fields)
+    return {**data, "base": html.unescape(found.group(1))}
+
+
+def test_two_editors_saving_the_same_fiche_keep_both_changes(app: Flask, client: FlaskClient, team: Team) -> None:
+    first, second = sign_in(app.test_client(), team.moderator), sign_in(app.test_client(), team.admin)
+    first_form = _stale_form(first, app, team.own, name_fr="Maison médicale du Nord-Est")
+    second_form = _stale_form(second, app, team.own, description_fr="Consultations sans rendez-vous le matin.")
+    assert first.post(f"/fr/edit/services/{team.own}", data=first_form).status_code == 302
+    assert second.post(f"/fr/edit/services/{team.own}", data=second_form).status_code == 302  # its form is stale
+    with app.app_context():
+        fiche = db.session.get(Service, team.own)
+        assert fiche.name_fr == "Maison médicale du Nord-Est"  # not reverted by the second, older form
+        assert fiche.description_fr == "Consultations sans rendez-vous le matin."
+
+
+def test_two_editors_changing_the_same_field_get_a_clear_conflict(app: Flask, team: Team) -> None:
+    first, second = sign_in(app.test_client(), team.moderator), sign_in(app.test_client(), team.admin)
+    first_form = _stale_form(first, app, team.own, name_fr="Maison médicale du Nord-Est")
+    second_form = _stale_form(second, app, team.own, name_fr="Maison médicale Nord", phones="02 218 45 61")
+    assert first.post(f"/fr/edit/services/{team.own}", data=first_form).status_code == 302
+    conflict = second.post(f"/fr/edit/services/{team.own}", data=second_form)
+    text = page_text(conflict)
+    assert conflict.status_code == 409 and "Quelqu'un d'autre a enregistré cette fiche" in text
+    assert 'value="Maison médicale Nord"' in text and "02 218 45 61" in text  # the second editor's input is kept
+    with app.app_context():
+        assert db.session.get(Service, team.own).name_fr == "Maison médicale du Nord-Est"  # nothing saved yet
+    again = _stale_form(second, app, team.own, name_fr="Maison médicale Nord")  # checked, saved again
+    assert second.post(f"/fr/edit/services/{team.own}", data=again).status_code == 302
+    with app.app_context():
+        assert db.session.get(Service, team.own).name_fr == "Maison médicale Nord"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -98,6 +100,24 @@ def test_doctor_passes_a_sound_configuration(make_app: Callable[..., Flask]) -> 
     assert "FAIL" not in result.output, result.output
     assert result.exit_code == 0
     assert "OK    search: Meilisearch 1.21" in result.output
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite journal modes")
+def test_doctor_warns_when_sqlite_is_not_in_wal_mode(app: Flask, make_app: Callable[..., Flask], tmp_path) -> None:
+    assert "journal mode" not in app.test_cli_runner().invoke(args=["doctor"]).output  # WAL: nothing to say
+    copy = tmp_path / "rollback.sqlite3"
+    with app.app_context():
+        source = sqlite3.connect(db.engine.url.database)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    target.execute("PRAGMA journal_mode=DELETE")
+    target.close()
+    source.close()
+    copy.chmod(0o400)  # read-only: the app cannot switch it to WAL
+    stuck = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{copy}?mode=ro&uri=true")
+    result = stuck.test_cli_runner().invoke(args=["doctor"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "WARN  database: SQLite journal mode is 'delete', not 'wal'" in result.output, result.output
 
 
 def test_doctor_reports_search_down_and_lagging_outbox(

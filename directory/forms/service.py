@@ -18,6 +18,7 @@ from sqlalchemy import select
 from wtforms import (
     DateField,
     FloatField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -80,6 +81,9 @@ class ServiceForm(HoursForm):
 
     other_languages = StringField(_l("Other languages (ISO codes, comma-separated)"), validators=[Length(max=200)])
     note = TextAreaField(_l("Message for the moderators (optional)"), validators=[Length(max=2000)])
+    # The published values the form was built from (editing.base_token): a save merges with what others published
+    # meanwhile instead of reverting it (editing.merge_concurrent).
+    base = HiddenField()
 
     def set_choices(self, values: dict[str, Any]) -> None:
         """Vocabulary and language choices in the page language (plus any code the fiche already has)."""

@@ -8,6 +8,7 @@ never overwrite it.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -109,3 +110,27 @@ def _set_phones(service: Service, numbers: list[str]) -> None:
     """Keep existing phone rows (and their labels) for numbers that stay; add and remove the others."""
     kept = {p.number: p for p in service.phones}
     service.phones = [kept.get(number) or Phone(number=number) for number in dict.fromkeys(numbers)]
+
+
+def base_token(values: dict[str, Any]) -> str:
+    """The published values an edit form starts from, as the form carries them (a hidden field)."""
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def merge_concurrent(token: str, current: dict[str, Any], proposed: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """What to save when someone else may have published the fiche since the form was loaded.
+
+    `token` holds the values the form started from (empty: an older form or a script, nothing to merge). Returns
+    the values to save — the fiche as published now with this user's own changes on top, so nobody's edit is
+    reverted by a stale form — and the keys that both changed to different values (to be checked by the user)."""
+    try:
+        base = json.loads(token) if token else None
+    except ValueError:
+        base = None
+    now = json.loads(base_token(current))
+    if not isinstance(base, dict) or base == now:
+        return proposed, []
+    mine = json.loads(base_token(proposed))
+    changed = [key for key, value in mine.items() if base.get(key) != value]
+    clashes = sorted(key for key in changed if now.get(key) != base.get(key) and now.get(key) != mine[key])
+    return {**current, **{key: proposed[key] for key in changed}}, clashes

@@ -69,8 +69,11 @@ def service(service_id: int) -> str | Response | tuple[str, int]:
     draft = moderation.pending_request(fiche, user)
     shown = moderation.proposed_values(draft) if draft else current
     form = service_form(shown, formdata=request.method == "POST")
-    if request.method == "POST" and form.validate():
-        proposed = form_values(form, current)
+    clashes: list[str] = []
+    valid = request.method == "POST" and form.validate()
+    if valid:
+        proposed, clashes = editing.merge_concurrent(form.base.data or "", current, form_values(form, current))
+    if valid and not clashes:
         lonely = bilingual.one_sided(editing.change_set(fiche, proposed))
         outcome = moderation.submit(fiche, user, proposed, note=form.note.data or "")
         db.session.commit()
@@ -86,8 +89,12 @@ def service(service_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("edit.service", service_id=fiche.id))
     trusted = user.is_moderator or accounts.is_trusted(fiche.organization_id)
     status = 400 if request.method == "POST" else 200
+    if clashes:  # someone published the same fields meanwhile: their version with this user's other changes
+        form, status = service_form(proposed), 409
+    if request.method == "GET" or clashes:
+        form.base.data = editing.base_token(current)
     return render_template(
-        "edit/form.html", form=form, service=fiche, draft=draft, trusted=trusted, action=request.path
+        "edit/form.html", form=form, service=fiche, draft=draft, trusted=trusted, action=request.path, clashes=clashes
     ), status
 
 
