@@ -75,6 +75,7 @@ def test_region_counts_per_sector_commune_and_quartier(app: Flask, seeded: dict[
         assert "pharmacy" in data.absent_in_commune(ANDERLECHT_NIS)
         assert data.population[SCHAERBEEK_NIS] == 132_799
         assert data.candidates_by_commune == {SCHAERBEEK_NIS: 1, "": 1}
+        assert data.population_in_scope() == (1_218_255, [])  # the region: every commune whole
         assert data.coverage["pharmacy"].fiches == 2 and data.coverage["pharmacy"].share("phone") == 1.0
 
 

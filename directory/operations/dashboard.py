@@ -106,7 +106,8 @@ class Dashboard:
     def population_in_scope(self) -> tuple[int | None, list[str]]:
         """Inhabitants of the communes wholly in scope, and the communes left out (unknown, or split between
         bassins: Bruxelles-Ville). None when no commune's population is known."""
-        known = [nis for nis in self.communes if nis in self.population and nis not in self.split_communes]
+        split = self.split_communes if self.bassin else set()  # the region holds every commune whole
+        known = [nis for nis in self.communes if nis in self.population and nis not in split]
         left_out = [nis for nis in self.communes if nis not in known]
         return (sum(self.population[n] for n in known) if known else None), left_out
 
