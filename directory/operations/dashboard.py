@@ -238,31 +238,31 @@ def compute(bassin: str = REGION) -> Dashboard:
 
 
 def _offer(result: Dashboard) -> None:
-    """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell."""
-    query = (
-        select(
-            Service.id,
-            service_sector.c.sector_code,
-            Location.commune_nis,
-            Location.quartier_code,
-            Location.bassin_code,
-        )
+    """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell (the database
+    counts: one grouped query per level, no row of the 100,000 comes to Python)."""
+    sector = service_sector.c.sector_code
+    joined = (
+        select(Service.id)
         .join(service_at_location, service_at_location.c.service_id == Service.id)
         .join(Location, Location.id == service_at_location.c.location_id)
-        .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .where(Service.status != ServiceStatus.INACTIVE)
     )
     if result.bassin:
-        query = query.where(Location.bassin_code == result.bassin)
-    rows = db.session.execute(query).tuples().all()
-    with_sector = [row for row in rows if row[1] is not None]
-    result.fiches = len({row[0] for row in rows})
-    result.per_commune = dict(Counter(c for _i, c in {(r[0], r[2]) for r in rows if r[2]}))
-    result.per_quartier = dict(Counter(q for _i, q in {(r[0], r[3]) for r in rows if r[3]}))
-    result.per_sector = dict(Counter(s for _i, s in {(r[0], r[1]) for r in with_sector}))
-    result.by_commune = dict(Counter((s, c) for _i, s, c in {(r[0], r[1], r[2]) for r in with_sector if r[2]}))
-    result.by_quartier = dict(Counter((s, q) for _i, s, q in {(r[0], r[1], r[3]) for r in with_sector if r[3]}))
-    result.by_bassin = dict(Counter((s, b) for _i, s, b in {(r[0], r[1], r[4] or "") for r in with_sector}))
+        joined = joined.where(Location.bassin_code == result.bassin)
+    with_sector = joined.join(service_sector, service_sector.c.service_id == Service.id)
+    fiches = func.count(func.distinct(Service.id))
+
+    def grouped(query, *columns) -> dict:
+        rows = db.session.execute(query.with_only_columns(*columns, fiches).group_by(*columns)).tuples()
+        return {tuple(key) if len(key) > 1 else key[0]: n for *key, n in rows if all(k is not None for k in key)}
+
+    result.fiches = db.session.scalar(joined.with_only_columns(fiches)) or 0
+    result.per_commune = grouped(joined, Location.commune_nis)
+    result.per_quartier = grouped(joined, Location.quartier_code)
+    result.per_sector = grouped(with_sector, sector)
+    result.by_commune = grouped(with_sector, sector, Location.commune_nis)
+    result.by_quartier = grouped(with_sector, sector, Location.quartier_code)
+    result.by_bassin = grouped(with_sector, sector, func.coalesce(Location.bassin_code, ""))
 
 
 def _sum_cells(cells: Iterable[coverage_ops.Cell], fiches: int) -> coverage_ops.Cell:
