@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from directory.extensions import db
 from directory.models import AreaPopulation, Candidate, Role, ServiceStatus, UnmetSearch
 from directory.operations import dashboard as figures
+from directory.operations import dashboard_unmet
 from directory.operations.hours import BRUSSELS
 from directory.operations.population import per_10k, populations
 from tests.account_helpers import make_user, page_text, sign_in
@@ -75,6 +76,7 @@ def test_region_counts_per_sector_commune_and_quartier(app: Flask, seeded: dict[
         assert "pharmacy" in data.absent_in_commune(ANDERLECHT_NIS)
         assert data.population[SCHAERBEEK_NIS] == 132_799
         assert data.candidates_by_commune == {SCHAERBEEK_NIS: 1, "": 1}
+        assert data.population_in_scope() == (1_218_255, [])  # the region: every commune whole
         assert data.coverage["pharmacy"].fiches == 2 and data.coverage["pharmacy"].share("phone") == 1.0
 
 
@@ -94,14 +96,14 @@ def test_bassin_counts_only_its_own_fiches(app: Flask, seeded: dict[str, str]) -
 def test_unmet_searches_of_a_bassin(app: Flask, seeded: dict[str, str]) -> None:
     with app.app_context():
         today = datetime.now(BRUSSELS).date()
-        rows = figures.unmet_searches(seeded["bassin"], today.replace(day=1))
+        rows = dashboard_unmet.unmet_searches(seeded["bassin"], today.replace(day=1))
         assert [(r["query"], r["searches"]) for r in rows] == [("logopede", 5), ("jean dupont", 1)]
-        assert {r["query"] for r in figures.unmet_searches("", today.replace(day=1))} == {
+        assert {r["query"] for r in dashboard_unmet.unmet_searches("", today.replace(day=1))} == {
             "logopede",
             "jean dupont",
             "elders",
         }
-        assert figures.unmet_per_month(seeded["bassin"], today)[today.strftime("%Y-%m")] == 6
+        assert dashboard_unmet.unmet_per_month(seeded["bassin"], today)[today.strftime("%Y-%m")] == 6
 
 
 def test_the_cache_is_renewed_when_a_fiche_changes(app: Flask, seeded: dict[str, str]) -> None:

@@ -102,6 +102,8 @@ PROTECTED = PER_FICHE + MODERATOR + ADMIN + SIGNED_IN
 PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "health", "coordination"}
 # The open-data API, its page and the downloads (tests/test_api_contract.py, tests/test_exports.py).
 PUBLIC_BLUEPRINTS |= {"api_data", "api_hsds", "api_docs", "api_export"}
+# The bassin dashboard: public figures; its coordinator-only parts are tested in tests/test_dashboard.py.
+PUBLIC_BLUEPRINTS |= {"dashboard"}
 PUBLIC_ENDPOINTS = {
     "root",
     "static",

@@ -14,15 +14,13 @@ second; the result is language-neutral (codes), cached per bassin, and recompute
 Outside tests a changed key is recomputed in a background thread while the previous figures are served (their
 time is printed on the page), so only a process's first request waits for the computation.
 
-Unmet searches are not cached: they are read from this month's rows only (`unmet_searches`).
+Unmet searches are not cached: they are read from this month's rows only (dashboard_unmet.py).
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,7 +41,6 @@ from directory.models import (
     Sector,
     Service,
     ServiceStatus,
-    UnmetSearch,
 )
 from directory.models.services import service_at_location, service_sector
 from directory.operations import coverage as coverage_ops
@@ -106,7 +103,8 @@ class Dashboard:
     def population_in_scope(self) -> tuple[int | None, list[str]]:
         """Inhabitants of the communes wholly in scope, and the communes left out (unknown, or split between
         bassins: Bruxelles-Ville). None when no commune's population is known."""
-        known = [nis for nis in self.communes if nis in self.population and nis not in self.split_communes]
+        split = self.split_communes if self.bassin else set()  # the region holds every commune whole
+        known = [nis for nis in self.communes if nis in self.population and nis not in split]
         left_out = [nis for nis in self.communes if nis not in known]
         return (sum(self.population[n] for n in known) if known else None), left_out
 
@@ -237,31 +235,31 @@ def compute(bassin: str = REGION) -> Dashboard:
 
 
 def _offer(result: Dashboard) -> None:
-    """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell."""
-    query = (
-        select(
-            Service.id,
-            service_sector.c.sector_code,
-            Location.commune_nis,
-            Location.quartier_code,
-            Location.bassin_code,
-        )
+    """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell (the database
+    counts: one grouped query per level, no row of the 100,000 comes to Python)."""
+    sector = service_sector.c.sector_code
+    joined = (
+        select(Service.id)
         .join(service_at_location, service_at_location.c.service_id == Service.id)
         .join(Location, Location.id == service_at_location.c.location_id)
-        .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .where(Service.status != ServiceStatus.INACTIVE)
     )
     if result.bassin:
-        query = query.where(Location.bassin_code == result.bassin)
-    rows = db.session.execute(query).tuples().all()
-    with_sector = [row for row in rows if row[1] is not None]
-    result.fiches = len({row[0] for row in rows})
-    result.per_commune = dict(Counter(c for _i, c in {(r[0], r[2]) for r in rows if r[2]}))
-    result.per_quartier = dict(Counter(q for _i, q in {(r[0], r[3]) for r in rows if r[3]}))
-    result.per_sector = dict(Counter(s for _i, s in {(r[0], r[1]) for r in with_sector}))
-    result.by_commune = dict(Counter((s, c) for _i, s, c in {(r[0], r[1], r[2]) for r in with_sector if r[2]}))
-    result.by_quartier = dict(Counter((s, q) for _i, s, q in {(r[0], r[1], r[3]) for r in with_sector if r[3]}))
-    result.by_bassin = dict(Counter((s, b) for _i, s, b in {(r[0], r[1], r[4] or "") for r in with_sector}))
+        joined = joined.where(Location.bassin_code == result.bassin)
+    with_sector = joined.join(service_sector, service_sector.c.service_id == Service.id)
+    fiches = func.count(func.distinct(Service.id))
+
+    def grouped(query, *columns) -> dict:
+        rows = db.session.execute(query.with_only_columns(*columns, fiches).group_by(*columns)).tuples()
+        return {tuple(key) if len(key) > 1 else key[0]: n for *key, n in rows if all(k is not None for k in key)}
+
+    result.fiches = db.session.scalar(joined.with_only_columns(fiches)) or 0
+    result.per_commune = grouped(joined, Location.commune_nis)
+    result.per_quartier = grouped(joined, Location.quartier_code)
+    result.per_sector = grouped(with_sector, sector)
+    result.by_commune = grouped(with_sector, sector, Location.commune_nis)
+    result.by_quartier = grouped(with_sector, sector, Location.quartier_code)
+    result.by_bassin = grouped(with_sector, sector, func.coalesce(Location.bassin_code, ""))
 
 
 def _sum_cells(cells: Iterable[coverage_ops.Cell], fiches: int) -> coverage_ops.Cell:
@@ -323,66 +321,3 @@ def _trend(bassin: str) -> list[dict]:
         }
         for y, m in window
     ]
-
-
-# Unmet searches ------------------------------------------------------------------------------------------------
-
-
-def _bassins_of(filters: dict[str, list[str]], areas: dict[str, dict[str, str | None]]) -> set[str]:
-    """The bassins a recorded search was about: chosen or understood bassin, commune, quartier or section."""
-    found: set[str] = set()
-    for name, codes in filters.items():
-        kind = name.removeprefix("understood_")
-        for code in codes:
-            if kind == "bassin":
-                found.add(code)
-            elif kind in ("commune", "quartier", "section"):
-                bassin = areas["commune" if kind == "commune" else "quartier"].get(code)
-                if bassin:
-                    found.add(bassin)
-    return found
-
-
-def unmet_searches(bassin: str, since: date, limit: int = 50) -> list[dict]:
-    """The most frequent searches with no true match since `since` that were about `bassin` (a bassin, or one of
-    its communes or quartiers; "" = every search): query, language, filters, searches, alternatives offered."""
-    areas = {
-        "commune": dict(db.session.execute(select(Commune.nis, Commune.bassin_code)).tuples().all()),
-        "quartier": dict(db.session.execute(select(Quartier.code, Quartier.bassin_code)).tuples().all()),
-    }
-    rows = db.session.execute(
-        select(UnmetSearch.query, UnmetSearch.lang, UnmetSearch.filters, UnmetSearch.count, UnmetSearch.alternatives)
-        .where(UnmetSearch.day >= since)
-        .order_by(UnmetSearch.day)
-    )
-    merged: dict[tuple[str, str, str], dict] = {}
-    for query, lang, raw, count, alternatives in rows:
-        filters = json.loads(raw or "{}")
-        if bassin and bassin not in _bassins_of(filters, areas):
-            continue
-        row = merged.setdefault(
-            (query, lang, raw), {"query": query, "lang": lang, "filters": filters, "searches": 0, "alternatives": 0}
-        )
-        row["searches"] += count
-        row["alternatives"] = alternatives  # the last day's
-    ordered = sorted(merged.values(), key=lambda r: (-r["searches"], r["query"]))
-    return ordered[:limit]
-
-
-def unmet_per_month(bassin: str, today: date) -> dict[str, int]:
-    """Unmet searches (about `bassin`, or all) per month, the last 12 months: "2026-11" → searches."""
-    window = months(today)
-    start = date(*window[0], 1)
-    areas = {
-        "commune": dict(db.session.execute(select(Commune.nis, Commune.bassin_code)).tuples().all()),
-        "quartier": dict(db.session.execute(select(Quartier.code, Quartier.bassin_code)).tuples().all()),
-    }
-    totals: dict[str, int] = defaultdict(int)
-    rows = db.session.execute(
-        select(UnmetSearch.day, UnmetSearch.filters, UnmetSearch.count).where(UnmetSearch.day >= start)
-    )
-    for day, raw, count in rows:
-        if bassin and bassin not in _bassins_of(json.loads(raw or "{}"), areas):
-            continue
-        totals[f"{day.year:04d}-{day.month:02d}"] += count
-    return {f"{y:04d}-{m:02d}": totals.get(f"{y:04d}-{m:02d}", 0) for y, m in window}

@@ -25,6 +25,7 @@ from directory.labels import code_label
 from directory.maps.gaps import ABSENT_FILL, CLASS_FILLS, EMPTY_FILL, PRESENT_FILL, absent_class, gaps_svg, inhabited
 from directory.models import Bassin, Candidate, CandidateStatus, Commune, Quartier, Sector
 from directory.operations import dashboard as figures
+from directory.operations import dashboard_unmet
 from directory.operations.coverage import FACTS
 from directory.operations.hours import BRUSSELS
 from directory.operations.population import per_10k
@@ -73,12 +74,12 @@ def _context(code: str) -> dict[str, Any]:
     data = figures.dashboard(code)
     today = datetime.now(BRUSSELS).date()
     coordinator = is_coordinator()
-    unmet = figures.unmet_searches(code, today.replace(day=1), limit=200)
+    unmet = dashboard_unmet.unmet_searches(code, today.replace(day=1), limit=200)
     hidden = 0
     if not coordinator:
         hidden = sum(1 for row in unmet if row["searches"] < PUBLIC_UNMET_MIN)
         unmet = [row for row in unmet if row["searches"] >= PUBLIC_UNMET_MIN]
-    unmet_months = figures.unmet_per_month(code, today)
+    unmet_months = dashboard_unmet.unmet_per_month(code, today)
     return {
         "bassin": bassin,
         "code": code,
