@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         selfserve,
         selfserve_review,
         unmet,
+        widget,
     )
 
     # Logs with request ids, extensions, and the side effects that follow a commit
@@ -88,7 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp):  # the open-data API (docs/api.md)
+    for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp, widget.bp, widget.api_bp):  # open data
         app.register_blueprint(blueprint)
     templating.init_app(app)
 
