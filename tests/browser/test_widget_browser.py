@@ -45,7 +45,8 @@ def other_site(tmp_path: Path, live_server: str) -> Iterator[str]:
     folder.mkdir()
     (folder / "index.html").write_text(
         f"""<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Zorgzone</title>
-<link rel="icon" href="data:,"><meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src data:; script-src 'self' {live_server};
+<link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src data:; script-src 'self' {live_server};
  style-src 'self' {live_server}; connect-src {live_server}"></head>
 <body><main><h1>Onze zorgzone</h1>
 <div data-qfq-widget data-lang="nl" data-sector="pharmacy"></div>
