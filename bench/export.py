@@ -3,7 +3,8 @@ process's memory for each format.
 
 The fiches are generated and indexed by bench/search.py's set-up; for each format a fresh server process (as in
 production) streams the whole region's list to an HTTP client; the server's peak resident memory (VmHWM) is
-compared with its resident memory just before the download.
+compared with its resident memory just before the download. Each line is printed as soon as it is measured (a
+run at 100,000 fiches is long on a loaded machine), the table at the end.
 
     .venv/bin/python bench/export.py [--sizes 10000 100000] [--formats csv xlsx geojson hsds.json hsds.zip]
 """
@@ -70,7 +71,11 @@ def main() -> None:
             for fmt in args.formats:
                 results.append({"n": n} | measure(app, fmt))
                 r = results[-1]
-                print(f"  {n:>7} {fmt:<10} {r['seconds']:7.1f}s  {r['mib']:7.1f} MiB", flush=True)
+                print(
+                    f"  {n:>7} {fmt:<10} {r['seconds']:7.1f}s  {r['mib']:7.1f} MiB  "
+                    f"RSS {r['before']:.0f} → peak {r['peak']:.0f} MiB",
+                    flush=True,
+                )
     print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\nWhole-region download of every generated fiche; server RSS before the request and its peak, in MiB")
     print(

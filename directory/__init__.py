@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         selfserve,
         selfserve_review,
         unmet,
+        widget,
     )
 
     # Logs with request ids, extensions, and the side effects that follow a commit
@@ -97,7 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(functions_edit.bp)
     for blueprint in (selfserve.bp, propose.bp, selfserve_review.bp, campaigns.bp, candidates.bp, coverage.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp):  # the open-data API (docs/api.md)
+    for blueprint in (api_data.bp, api_hsds.bp, api_docs.bp, api_export.bp, widget.bp, widget.api_bp):  # open data
         app.register_blueprint(blueprint)
     templating.init_app(app)
 

@@ -324,6 +324,20 @@ def document() -> dict:
             tag="exports",
             errors=("400", "429", "503"),
         ),
+        "/api/v1/widget": _get(
+            "The embeddable search box's texts in one language, and where its links lead (static/js/widget.js).",
+            _json(
+                _obj(
+                    ["lang", "labels", "search_url"],
+                    lang=S,
+                    labels={"type": "object", "additionalProperties": S},
+                    search_url=S,
+                )
+            ),
+            [_param("lang", "fr or nl (default: Accept-Language).", {"enum": ["fr", "nl"]})],
+            tag="widget",
+            errors=("400", "429"),
+        ),
         "/api/v1/openapi.json": _get("This document.", _json({"type": "object"}), tag="meta", errors=("429",)),
     }
     return {
