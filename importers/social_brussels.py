@@ -67,8 +67,13 @@ def languages(doc: dict, where: str, line: int, values: dict[tuple[str, str], li
     if not status:
         return []
     if ("langStatus", status) not in values:
-        reason = "Unknown langStatus “%(value)s” in %(file)s: no language recorded (see social_brussels_values.csv)."
-        return RowError(line, "langStatus", reason, {"value": status, "file": where}, level="warning")
+        return RowError(
+            line,
+            "langStatus",
+            "Unknown langStatus “%(value)s” in %(file)s: no language recorded (see social_brussels_values.csv).",
+            {"value": status, "file": where},
+            level="warning",
+        )
     return values[("langStatus", status)]
 
 

@@ -55,5 +55,24 @@ def import_command(
         click.echo("the import itself is done (see the summary above); the issues are printed above", err=True)
         raise SystemExit(2) from exc
     click.echo(f"report: {report_path}")
+    if format_name not in CANDIDATE_FORMATS and not dry_run:
+        _wait_for_the_index()
     if not report.ok:
         raise SystemExit(1)
+
+
+def _wait_for_the_index() -> None:
+    """The import pushed its fiches without waiting for Meilisearch; say when they are all searchable."""
+    from flask import current_app
+
+    from directory.search.client import MeiliError
+    from directory.search.sync import wait_until_indexed
+
+    if not current_app.config["SEARCH_SYNC_ON_COMMIT"]:
+        click.echo("search index: sync is off; `flask search sync` pushes the changes")
+        return
+    try:
+        wait_until_indexed(timeout=600)
+        click.echo("search index: every change is searchable")
+    except MeiliError as exc:
+        click.echo(f"search index: not in step yet ({exc}); the changes wait in the outbox", err=True)

@@ -78,16 +78,17 @@ class DuplicateFinder:
             return None
         if self._grid is None:
             self._grid = self._load()
+        cell = (int(lat // CELL), int(lon // CELL))
+        around = [k for dy in (-1, 0, 1) for dx in (-1, 0, 1) for k in self._grid.get((cell[0] + dy, cell[1] + dx), ())]
+        if not around:  # most records of a large import: nothing to compare with, nothing to normalise
+            return None
         wanted = [normalize(n) for n in names if n]
         own_host = host(website) if website else ""
         best: Match | None = None
-        cell = (int(lat // CELL), int(lon // CELL))
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                for known in self._grid.get((cell[0] + dy, cell[1] + dx), ()):
-                    match = self._score(known, wanted, lat, lon, set(phones), own_host)
-                    if match and (best is None or match.score > best.score):
-                        best = match
+        for known in around:
+            match = self._score(known, wanted, lat, lon, set(phones), own_host)
+            if match and (best is None or match.score > best.score):
+                best = match
         return best
 
     @staticmethod

@@ -59,24 +59,33 @@ def _terms(field: fields.Field, raw: list[str]) -> list[str]:
     return sorted(set(v.match_codes(raw, terms_lookup(field.choices), field.choices)))
 
 
-#: owner → (field, attribute) of every declared field, read once rather than for each row
-_OWNED = {owner: tuple((f, n) for f in fields.owned_by(owner) for n in f.names) for owner in ("service", "location")}
+#: owner → (attribute, field) of the declared fields by how they are cleaned, read once rather than for each row
+_TEXTS = {
+    owner: tuple(n for f in fields.owned_by(owner) if f.kind in ("text", "area") for n in f.names)
+    for owner in ("service", "location")
+}
+_OTHERS = {
+    owner: tuple((n, f) for f in fields.owned_by(owner) if f.kind in ("choice", "terms", *CLEAN) for n in f.names)
+    for owner in ("service", "location")
+}
 
 
 def _cleaned(row: _Row, owner: str) -> dict[str, Any]:
     """The record's values of the fields declared for `owner` (texts stripped; invalid values dropped with a
     warning); coordinates and hours are cleaned by the caller."""
+    record = row.record
     values: dict[str, Any] = {}
-    for field, name in _OWNED[owner]:
-        raw = getattr(row.record, name)
+    for name in _TEXTS[owner]:
+        raw = getattr(record, name)
+        values[name] = raw.strip() if isinstance(raw, str) else raw
+    for name, field in _OTHERS[owner]:
+        raw = getattr(record, name)
         raw = raw.strip() if isinstance(raw, str) else raw
-        if field.kind in ("text", "area"):
-            values[name] = raw
-        elif field.kind == "choice":
+        if field.kind == "choice":
             values[name] = row.choice(field, raw)
         elif field.kind == "terms":
             values[name] = row.optional(field.name, functools.partial(_terms, field), raw, [])
-        elif field.kind in CLEAN:
+        else:
             values[name] = row.optional(field.name, CLEAN[field.kind], raw, field.empty)
     return values
 
