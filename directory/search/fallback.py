@@ -81,7 +81,7 @@ def run_search(params):  # SearchParams → SearchResult (imported lazily: query
     kinds whose text holds the kind's words after the true matches, and labelled alternatives when nothing
     matched (directory/search/fallback_related.py)."""
     from directory.search import fallback_related
-    from directory.search.query import MAX_OTHER, RETRIEVED, SearchResult, _facet_list
+    from directory.search.query import RETRIEVED, SearchResult, _facet_list
 
     terms, total = matching_terms(params)
     ordered = in_order(matching_documents(params, terms), params, terms)
@@ -90,7 +90,7 @@ def run_search(params):  # SearchParams → SearchResult (imported lazily: query
     hits = build_hits(rows, RETRIEVED, params.near)
     if (other := fallback_related.other_kinds(params)) is not None:
         stmt, other_terms = other
-        other_total = min(count_rows(stmt), MAX_OTHER)
+        other_total = count_rows(stmt)  # as Meilisearch's totalHits of the text query
         if (room := params.per_page - len(rows)) > 0:
             start = max(0, offset - total)
             other_rows = db.session.execute(in_order(stmt, params, other_terms).offset(start).limit(room)).all()
