@@ -6,14 +6,19 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.geo.tagging import tag_location
 from directory.models import Location, Service
+from directory.models.accounts import User
+from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations.coordination import declare_at_location, offering, offers, withdraw_at_location
 from directory.operations.hsds import service_to_hsds, uid
+from directory.operations.moderation import FUNCTION_OFFER, pending_request
+from directory.operations.revisions import history
 from directory.search.sync import wait_until_indexed
-from tests.account_helpers import Team, page_text, sign_in
+from tests.account_helpers import Team, mails_to, page_text, sign_in
 from tests.factories import ANDERLECHT, make_service
 
 SCHAERBEEK_NIS, ANDERLECHT_NIS = "21015", "21001"
@@ -88,16 +93,12 @@ def test_a_declaration_needs_the_services_own_location_and_known_codes(app: Flas
             declare_at_location(service, service.locations[0], "case_manager", ["rich"])
 
 
-def test_a_moderator_declares_a_function_at_one_address_an_untrusted_editor_may_not(
-    app: Flask, client: FlaskClient, team: Team
-) -> None:
+def test_a_moderator_declares_a_function_at_one_address_at_once(app: Flask, client: FlaskClient, team: Team) -> None:
     with app.app_context():
         location_id = db.session.get(Service, team.own).locations[0].id
-    sign_in(client, team.editor)
-    page = page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
-    assert "demandez à un modérateur" in page
     data = {"location": location_id, "function": "hospital_referent", "conditions": ["adult"]}
-    assert client.post(f"/fr/edit/services/{team.own}/functions/", data=data).status_code == 403
+    assert client.get(f"/fr/edit/services/{team.other}/functions/").status_code == 302  # signed out: sign in first
+    sign_in(client, team.editor)
     assert client.get(f"/fr/edit/services/{team.other}/functions/").status_code == 404
     assert "Fonctions de coordination offertes à une seule adresse" in page_text(
         client.get(f"/fr/edit/services/{team.own}")
@@ -109,10 +110,91 @@ def test_a_moderator_declares_a_function_at_one_address_an_untrusted_editor_may_
     assert "Ziekenhuisreferent" in listing and "Meerderjarig" in listing
     with app.app_context():
         wait_until_indexed()
+        assert db.session.scalars(select(ChangeRequest)).all() == []  # published, not queued
+        assert [r.kind for r in history(db.session.get(Service, team.own))] == ["edit", "baseline"]
     fiche = page_text(client.get(f"/fr/services/{team.own}"))
     assert "Référent hospitalier" in fiche and "à cette adresse seulement" in fiche
     elsewhere = {**data, "location": 999999}
     assert client.post(f"/fr/edit/services/{team.own}/functions/", data=elsewhere).status_code == 400
+    unknown = {**data, "function": "guesswork"}
+    assert client.post(f"/fr/edit/services/{team.own}/functions/", data=unknown).status_code == 400
     withdraw = {"location": location_id, "function": "hospital_referent", "withdraw": "1"}
     assert client.post(f"/fr/edit/services/{team.own}/functions/", data=withdraw).status_code == 302
     assert "Référent hospitalier" not in page_text(client.get(f"/fr/services/{team.own}"))
+
+
+def _editor_proposes(app: Flask, client: FlaskClient, team: Team, data: dict) -> int:
+    """The untrusted editor posts `data` on the per-address page; returns the queued request's id."""
+    sign_in(client, team.editor)
+    response = client.post(f"/fr/edit/services/{team.own}/functions/", data=data, follow_redirects=True)
+    assert "Envoyé à un modérateur" in page_text(response)
+    with app.app_context():
+        request = db.session.scalars(select(ChangeRequest).where(ChangeRequest.status == "pending")).one()
+        assert request.changes[FUNCTION_OFFER]["function"] == data["function"]
+        return request.id
+
+
+def test_an_untrusted_editors_declaration_waits_for_a_moderator_who_approves_it(
+    app: Flask, client: FlaskClient, team: Team
+) -> None:
+    with app.app_context():
+        location_id = db.session.get(Service, team.own).locations[0].id
+    sign_in(client, team.editor)
+    assert "Un modérateur vérifie" in page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
+    data = {"location": location_id, "function": "hospital_referent", "conditions": ["adult", "asked_by_carer"]}
+    request_id = _editor_proposes(app, client, team, data)
+    waiting = page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
+    assert "En attente d’un modérateur" in waiting and "Référent hospitalier" in waiting
+    assert "Référent hospitalier" not in page_text(client.get(f"/fr/services/{team.own}"))  # not published yet
+    # the edit form's own draft is not this proposal: an edit of the form does not supersede it
+    with app.app_context():
+        service = db.session.get(Service, team.own)
+        editor = db.session.get(User, team.editor)
+        assert pending_request(service, editor) is None
+
+    sign_in(client, team.moderator)
+    assert "Maison médicale du Nord" in page_text(client.get("/fr/moderation/"))
+    review = page_text(client.get(f"/fr/moderation/changes/{request_id}"))
+    assert "Déclarer la fonction : Référent hospitalier" in review and "Majeur (18 ans ou plus)" in review
+    assert client.get(f"/fr/moderation/changes/{request_id}/edit").status_code == 409
+    assert client.post(f"/fr/moderation/changes/{request_id}/approve").status_code == 302
+    with app.app_context():
+        wait_until_indexed()
+        service = db.session.get(Service, team.own)
+        assert [(o.function, o.location_id, o.conditions) for o in service.function_offers] == [
+            ("hospital_referent", location_id, ["adult", "asked_by_carer"])
+        ]
+        revision = history(service)[0]
+        assert (revision.kind, revision.change_request_id) == ("review", request_id)
+        assert db.session.get(ChangeRequest, request_id).status == ChangeStatus.APPROVED
+        assert mails_to("editor@example.org")[-1].subject == "Vos modifications ont été publiées"
+    found = client.get("/api/v1/services", query_string={"function": "hospital_referent"}).get_json()
+    assert [h["service_id"] for h in found["hits"]] == [team.own]
+
+    # withdrawing goes through the queue too; the moderator refuses it with a reason
+    withdraw = {"location": location_id, "function": "hospital_referent", "withdraw": "1"}
+    request_id = _editor_proposes(app, client, team, withdraw)
+    sign_in(client, team.moderator)
+    assert "Retirer la fonction" in page_text(client.get(f"/fr/moderation/changes/{request_id}"))
+    refused = {"comment": "Le service nous a confirmé cette fonction."}
+    assert client.post(f"/fr/moderation/changes/{request_id}/reject", data=refused).status_code == 302
+    with app.app_context():
+        assert [o.function for o in db.session.get(Service, team.own).function_offers] == ["hospital_referent"]
+        assert db.session.get(ChangeRequest, request_id).status == ChangeStatus.REJECTED
+        assert "confirmé cette fonction" in mails_to("editor@example.org")[-1].body
+
+
+def test_a_proposal_needs_known_codes_and_an_existing_declaration_to_withdraw(
+    app: Flask, client: FlaskClient, team: Team
+) -> None:
+    with app.app_context():
+        location_id = db.session.get(Service, team.own).locations[0].id
+    sign_in(client, team.editor)
+    url = f"/fr/edit/services/{team.own}/functions/"
+    assert client.post(url, data={"location": location_id, "function": "guesswork"}).status_code == 400
+    bad_condition = {"location": location_id, "function": "case_manager", "conditions": ["rich"]}
+    assert client.post(url, data=bad_condition).status_code == 400
+    nothing = {"location": location_id, "function": "case_manager", "withdraw": "1"}
+    assert client.post(url, data=nothing).status_code == 400
+    with app.app_context():
+        assert db.session.scalars(select(ChangeRequest)).all() == []
