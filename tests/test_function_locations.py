@@ -3,6 +3,8 @@ fiche says where, the search finds it at that location only, the glossary lists 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,15 +12,17 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.geo.tagging import tag_location
+from directory.importing.run import run_import
 from directory.models import Location, Service
-from directory.models.accounts import User
+from directory.models.accounts import Role, User
 from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations.coordination import declare_at_location, offering, offers, withdraw_at_location
 from directory.operations.hsds import service_to_hsds, uid
-from directory.operations.moderation import FUNCTION_OFFER, pending_request
+from directory.operations.moderation import FUNCTION_OFFER, pending_request, propose_function_offer
 from directory.operations.revisions import history
 from directory.search.sync import wait_until_indexed
-from tests.account_helpers import Team, mails_to, page_text, sign_in
+from importers.template import TemplateImporter
+from tests.account_helpers import Team, mails_to, make_user, page_text, sign_in
 from tests.factories import ANDERLECHT, make_service
 
 SCHAERBEEK_NIS, ANDERLECHT_NIS = "21015", "21001"
@@ -198,3 +202,63 @@ def test_a_proposal_needs_known_codes_and_an_existing_declaration_to_withdraw(
     assert client.post(url, data=nothing).status_code == 400
     with app.app_context():
         assert db.session.scalars(select(ChangeRequest)).all() == []
+
+
+TEMPLATE = "source_id;name_fr;sectors;postcode;house_number;street_fr;functions;location_functions\n"
+
+
+def test_the_template_declares_functions_at_the_rows_location_and_reports_unknown_codes(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "functions.csv"
+    path.write_text(
+        TEMPLATE
+        + "loc-1;Coordination Nord;home_care;1030;1;Rue Royale;case_manager;"
+        + '"concertation_organiser[adult;asked_by_person]|Référent hospitalier"\n'
+        + 'loc-2;Coordination Sud;home_care;1070;2;Rue Sud;;"case_manger[adult]|proximity_referent[rich]|helpdesk"\n',
+        encoding="utf-8",
+    )
+    with app.app_context():
+        report = run_import(TemplateImporter(), path, source="fed")
+        assert (report.created, report.rejected) == (2, 0)
+        issues = [(i.line, i.level, i.field) for i in report.issues]
+        assert issues == [(3, "warning", "location_functions"), (3, "warning", "location_functions")]
+        assert "case_manger" in report.issues[0].message("fr") and "case_manager" in report.issues[0].message("fr")
+        assert "rich" in report.issues[1].message("nl")
+        north, south = (
+            db.session.scalars(select(Service).where(Service.source_id == sid)).one() for sid in ("loc-1", "loc-2")
+        )
+        assert [(o.function, o.location_id, o.conditions) for o in north.function_offers] == [
+            ("concertation_organiser", north.locations[0].id, ["adult", "asked_by_person"]),
+            ("hospital_referent", north.locations[0].id, []),
+        ]
+        assert [o.function for o in south.function_offers] == ["helpdesk"]  # the unknown ones are left out
+        wait_until_indexed()
+
+        # a rerun updates conditions and adds, never withdraws; a person's declaration is kept, the source reported
+        path.write_text(
+            TEMPLATE
+            + 'loc-1;Coordination Nord;home_care;1030;1;Rue Royale;case_manager;"concertation_organiser[adult]"\n'
+            + "loc-2;Coordination Sud;home_care;1070;2;Rue Sud;;helpdesk[asked_by_carer]|case_manager\n",
+            encoding="utf-8",
+        )
+        moderator = make_user("mod-import@example.org", Role.MODERATOR)
+        south_location = db.session.get(Service, south.id).locations[0]
+        propose_function_offer(db.session.get(Service, south.id), moderator, south_location, "helpdesk", [])
+        db.session.commit()
+        again = run_import(TemplateImporter(), path, source="fed")
+        assert [(i.line, i.level, i.field) for i in again.issues] == [(3, "conflict", "location_functions")]
+        db.session.expire_all()
+        north, south = db.session.get(Service, north.id), db.session.get(Service, south.id)
+        assert [(o.function, o.conditions) for o in north.function_offers] == [
+            ("concertation_organiser", ["adult"]),
+            ("hospital_referent", []),
+        ]
+        assert sorted((o.function, tuple(o.conditions)) for o in south.function_offers) == [
+            ("case_manager", ()),
+            ("helpdesk", ()),
+        ]
+        wait_until_indexed()
+        expected = [(north.id, north.locations[0].id)]
+    found = client.get("/api/v1/services", query_string={"function": "concertation_organiser"}).get_json()
+    assert [(h["service_id"], h["location_id"]) for h in found["hits"]] == expected  # the index follows the import

@@ -158,6 +158,9 @@ def _apply_function_offer(service: Service, offer: dict[str, Any]) -> None:
     location = db.session.get(Location, offer["location_id"])
     if location is None:
         raise ValueError("the location no longer exists")
+    provenance = dict(service.field_provenance or {})
+    provenance["location_functions"] = {**(provenance.get("location_functions") or {}), "human": True}
+    service.field_provenance = provenance  # an import never changes what a person declared
     if offer.get("withdraw"):
         coordination.withdraw_at_location(service, location.id, offer["function"])
     else:
