@@ -3,6 +3,7 @@ fiche says where, the search finds it at that location only, the glossary lists 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ from directory.operations.coordination import declare_at_location, offering, off
 from directory.operations.hsds import service_to_hsds, uid
 from directory.operations.moderation import FUNCTION_OFFER, pending_request, propose_function_offer
 from directory.operations.revisions import history
+from directory.search import textindex
+from directory.search.client import MeiliClient
+from directory.search.fallback import breaker
+from directory.search.server import free_port
 from directory.search.sync import wait_until_indexed
 from importers.template import TemplateImporter
 from tests.account_helpers import Team, mails_to, make_user, page_text, sign_in
@@ -262,3 +267,50 @@ def test_the_template_declares_functions_at_the_rows_location_and_reports_unknow
         expected = [(north.id, north.locations[0].id)]
     found = client.get("/api/v1/services", query_string={"function": "concertation_organiser"}).get_json()
     assert [(h["service_id"], h["location_id"]) for h in found["hits"]] == expected  # the index follows the import
+
+
+@pytest.fixture
+def meili_down(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """The app's Meilisearch client points where nothing listens; `.undo()` brings it back (as in test_degraded)."""
+    dead = MeiliClient(f"http://127.0.0.1:{free_port()}", timeout=1.0)
+    monkeypatch.setitem(app.extensions, "meili", dead)
+    yield monkeypatch
+    dead.close()
+
+
+def _answer(client: FlaskClient, **params: str) -> tuple:
+    answer = client.get("/api/v1/services", query_string=params).get_json()
+    facets = {name: {v["value"]: v["count"] for v in values} for name, values in answer["facets"].items()}
+    return answer["degraded"], answer["total"], sorted(hit["id"] for hit in answer["hits"]), facets
+
+
+FALLBACK_QUERIES = [
+    {"function": "concertation_organiser"},
+    {"function": "case_manager"},
+    {"function": "concertation_organiser,case_manager"},
+    {"q": "organisateur de concertation"},  # understood as the function
+    {"q": "overlegorganisator Anderlecht"},
+    {"q": "coordination", "function": "concertation_organiser"},
+]
+
+
+@pytest.mark.parametrize("query", FALLBACK_QUERIES, ids=[str(q) for q in FALLBACK_QUERIES])
+def test_the_sql_fallback_finds_a_function_at_its_location_like_meilisearch(
+    app: Flask, client: FlaskClient, two_sites: dict[str, int], meili_down: pytest.MonkeyPatch, query: dict
+) -> None:
+    degraded = _answer(client, **query)
+    meili_down.undo()
+    with app.app_context():
+        breaker().reset()
+    full = _answer(client, **query)
+    assert degraded[0] is True and full[0] is False
+    assert degraded[1:] == full[1:]
+    if query.get("function") == "concertation_organiser" or "concertation" in query.get("q", ""):
+        assert degraded[2] == [f"{two_sites['service']}-{two_sites['anderlecht']}"]  # Anderlecht only
+
+
+def test_the_text_index_holds_the_names_of_functions_declared_at_one_location(app: Flask, two_sites) -> None:
+    with app.app_context():
+        body = textindex.bodies(db.session.connection(), [two_sites["service"]])[two_sites["service"]]
+        assert "organisateur de concertation" in body and "overlegorganisator" in body  # at Anderlecht only
+        assert "case manager" in body  # at every location
