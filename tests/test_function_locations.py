@@ -152,6 +152,8 @@ def test_an_untrusted_editors_declaration_waits_for_a_moderator_who_approves_it(
     assert "Un modérateur vérifie" in page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
     data = {"location": location_id, "function": "hospital_referent", "conditions": ["adult", "asked_by_carer"]}
     request_id = _editor_proposes(app, client, team, data)
+    mine = page_text(client.get(f"/nl/edit/changes/{request_id}"))
+    assert "De functie aangeven: Ziekenhuisreferent" in mine and "Meerderjarig" in mine
     waiting = page_text(client.get(f"/fr/edit/services/{team.own}/functions/"))
     assert "En attente d’un modérateur" in waiting and "Référent hospitalier" in waiting
     assert "Référent hospitalier" not in page_text(client.get(f"/fr/services/{team.own}"))  # not published yet
