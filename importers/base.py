@@ -34,6 +34,7 @@ class ServiceRecord:
     languages: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     function_conditions: list[str] = field(default_factory=list)
+    location_functions: str = ""  # "code[condition;condition]|code": functions offered at this location only
     phones: list[str] = field(default_factory=list)
     email: str = ""
     website: str = ""

@@ -85,6 +85,16 @@ def _raw(value: Any, kind: str) -> Any:
     return "" if value is None else str(value)
 
 
+def offers_at(offers: list[dict], location_id: Any) -> str:
+    """The extension's `function_offers` at one location, in the template's syntax (`location_functions`):
+    "concertation_organiser[adult;asked_by_person]|case_manager"."""
+    return "|".join(
+        f"{o['function']}[{';'.join(o.get('conditions') or ())}]"
+        for o in offers
+        if isinstance(o, dict) and o.get("function") and location_id and o.get("location_id") == location_id
+    )
+
+
 def record_from_service(item: dict, number: int) -> ServiceRecord | RowError:
     """One compiled HSDS service → a record: the extension's value of each declared field, else the core's."""
     ext = item.get("x_qfq") or {}
@@ -100,6 +110,7 @@ def record_from_service(item: dict, number: int) -> ServiceRecord | RowError:
             value = ours.get(name, field.empty) if ours else core.get(attribute)
             values[attribute] = _raw(value, field.kind)
     values.update(source_id=str(item["id"]), licence=str(ext.get("licence") or ""))
+    values["location_functions"] = offers_at(ext.get("function_offers") or [], location.get("id"))
     return ServiceRecord(line=number, **values)
 
 

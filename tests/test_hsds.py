@@ -38,8 +38,16 @@ def _fiches() -> list[dict[str, Any]]:
     return [
         current_values(s)
         | {"organisation": (s.organization.name_fr, s.organization.name_nl, s.organization.bce_number)}
+        | {"function_offers": _offers(s)}
         for s in services
     ]
+
+
+def _offers(service: Service) -> list[tuple[str, str, str, list[str]]]:
+    """The functions offered at one location: function, the location's street and postcode, conditions."""
+    return sorted(
+        (o.function, o.location.street_fr, o.location.postcode, list(o.conditions)) for o in service.function_offers
+    )
 
 
 def _without_ids(value: Any) -> Any:
@@ -82,6 +90,10 @@ def test_every_declared_field_survives_export_and_import(
         for key in field.keys:
             assert every[key] not in ("", None, [], field.empty), f"the test file leaves {key} empty"
     assert all(every["organisation"])
+    assert every["function_offers"] == [
+        ("case_manager", "Rue Test", "1030", ["adult", "asked_by_person"]),
+        ("hospital_referent", "Rue Test", "1030", []),
+    ]
     assert [errors("service", service) for service in first] == [[]] * len(first)
     ids = [value for service in first for value in _ids(service)]
     assert len(ids) == len(set(ids)), "an id names two objects"

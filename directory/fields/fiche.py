@@ -96,6 +96,18 @@ FIELDS: tuple[Field, ...] = (
             "insurance_not_required, not_in_other_scheme, asked_by_person, asked_by_carer, asked_by_professional."
         ),
     ),
+    Field(
+        "location_functions",
+        _l("Functions offered at this address only"),
+        "offers",
+        owner="record",
+        editable=False,
+        help=_l(
+            "Functions offered at this row's address only, each with its own conditions in brackets, separated by "
+            "; and the functions by |: concertation_organiser[adult;asked_by_person]|case_manager. An import adds "
+            "or updates them, never withdraws one (the edit page does)."
+        ),
+    ),
     choice(
         "availability",
         _l("Availability"),

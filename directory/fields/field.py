@@ -19,7 +19,8 @@ class Field:
     kind: text | area (long text) | email | url | phones | languages | codes (vocabulary `choices`, a list beside
     the service) | terms (codes of the vocabulary or condition list `choices`, kept in a column of the service) |
     choice (enum `choices`, labels in `directory.labels.ENUM_LABELS`) | hours (OSM opening_hours) |
-    integer | number | date.
+    integer | number | date | offers (functions at the record's location with their conditions, the syntax of
+    `directory.importing.validation.parse_offers`).
     column: the import-template column (stem for a pair); None when the template has no such column.
     record: the `importers.base.ServiceRecord` attribute (stem), when it differs from `name`.
     hsds: the HSDS 3.0 property that carries the value (the French text of a pair) in the core objects.

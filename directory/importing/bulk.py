@@ -14,7 +14,7 @@ from sqlalchemy import Table, insert
 
 from directory.extensions import db
 from directory.geo.tagging import areas_many
-from directory.models import Location, Organization, Phone, Service
+from directory.models import Location, Organization, Phone, Service, ServiceFunction
 from directory.models.base import utcnow
 from directory.models.services import service_at_location, service_public, service_sector
 from directory.search.sync import enqueue
@@ -32,6 +32,7 @@ class NewService:
     sectors: list[str] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    location_functions: list[tuple[str, list[str]]] = field(default_factory=list)  # at its location only
 
 
 def _returning_ids(model: type[Organization] | type[Service] | type[Location], rows: list[dict]) -> list[int]:
@@ -92,6 +93,14 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
                 {"service_id": s, "number": n, "kind": "voice", "label_fr": "", "label_nl": ""}
                 for s, i in zip(service_ids, items, strict=True)
                 for n in i.phones
+            ],
+        ),
+        (
+            cast(Table, ServiceFunction.__table__),
+            [
+                {"service_id": s, "location_id": loc, "function": code, "conditions": conditions}
+                for s, loc, i in zip(service_ids, location_ids, items, strict=True)
+                for code, conditions in i.location_functions
             ],
         ),
     ]

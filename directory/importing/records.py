@@ -21,6 +21,8 @@ class CleanRecord:
     sectors: list[str] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    #: (function code, condition codes) offered at this record's location only
+    location_functions: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass

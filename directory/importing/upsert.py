@@ -20,7 +20,8 @@ from directory.importing.bulk import NewService, insert_new_services
 from directory.importing.dedupe import MERGE_AT, DuplicateFinder, Match
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
-from directory.models import Location, MergeCandidate, Organization, Phone, Service, ServiceSource
+from directory.models import Location, MergeCandidate, Organization, Phone, Service, ServiceFunction, ServiceSource
+from directory.models.base import utcnow
 from importers.base import ServiceRecord
 
 
@@ -95,6 +96,7 @@ class Batch:
                 selectinload(Service.publics),
                 selectinload(Service.phones),
                 selectinload(Service.locations),
+                selectinload(Service.function_offers),
             )
         )
         self.services = {s.source_id: s for s in db.session.scalars(query)}
@@ -152,6 +154,28 @@ class Batch:
         if moved:
             tag_location(location)
             changed = True
+        return self._offer_at(service, location, record, values) or changed
+
+    def _offer_at(self, service: Service, location: Location, record: ServiceRecord, values: CleanRecord) -> bool:
+        """Add or update the functions the record offers at its location; never withdraw one. Conditions a person
+        declared (`field_provenance["location_functions"]["human"]`) are kept, the difference reported."""
+        human = ((service.field_provenance or {}).get("location_functions") or {}).get("human")
+        existing = {o.function: o for o in service.function_offers if o.location_id == location.id}
+        changed = False
+        for code, conditions in values.location_functions:
+            offer = existing.get(code)
+            if offer is None:
+                service.function_offers.append(ServiceFunction(location=location, function=code, conditions=conditions))
+                changed = True
+            elif list(offer.conditions or ()) != conditions:
+                if human:
+                    message = N_("Kept the value edited by a person; the source says “%(value)s”.")
+                    value = f"{code}[{';'.join(conditions)}]"
+                    self.target.report.add(record.line, "conflict", "location_functions", message, {"value": value})
+                    continue
+                offer.conditions, changed = conditions, True
+        if changed:
+            service.updated_at = utcnow()  # the index documents follow the service
         return changed
 
     def _create_or_merge(self, record: ServiceRecord, values: CleanRecord) -> str:
@@ -197,6 +221,7 @@ class Batch:
                 sectors=values.sectors,
                 publics=values.publics,
                 phones=values.phones,
+                location_functions=values.location_functions,
             )
         )
         self.pending.add(record.source_id)

@@ -6,6 +6,7 @@ The value checks themselves (`directory.operations.validation`) are shared with 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from directory.importing.locating import Geocoding
 from directory.importing.records import CleanRecord, Vocabulary
 from directory.importing.report import ImportReport
 from directory.models import Location, Organization, PostalCode, Service
+from directory.models.functions import CONDITIONS
 from directory.operations import validation as v
 from directory.operations.vocabulary import terms_lookup
 from importers.base import ServiceRecord
@@ -57,6 +59,35 @@ CLEAN |= {"languages": v.clean_languages, "integer": v.clean_days}
 def _terms(field: fields.Field, raw: list[str]) -> list[str]:
     """Codes of a "terms" field from codes or names (an unknown one is refused with the closest suggested)."""
     return sorted(set(v.match_codes(raw, terms_lookup(field.choices), field.choices)))
+
+
+_OFFER = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\[\]]*)\])?\s*$")
+
+
+def parse_offers(raw: str) -> tuple[list[tuple[str, list[str]]], list[v.Invalid]]:
+    """The `location_functions` syntax, "concertation_organiser[adult;asked_by_person]|case_manager": functions
+    (codes or names) separated by |, each with its conditions (codes) in brackets separated by ;. Returns the
+    (function code, condition codes) read, and one Invalid per item that cannot be read or names an unknown code
+    (that item is left out)."""
+    offers: dict[str, list[str]] = {}
+    problems: list[v.Invalid] = []
+    functions, conditions = terms_lookup("function"), terms_lookup("function_condition")
+    for item in (i for i in raw.split("|") if i.strip()):
+        found = _OFFER.match(item)
+        if found is None:
+            problems.append(
+                v.Invalid("Cannot read “%(value)s”: write function[condition;condition].", value=item.strip())
+            )
+            continue
+        try:
+            code = v.match_codes([found.group(1)], functions, "function")[0]
+            codes = v.match_codes((found.group(2) or "").split(";"), conditions, "function_condition")
+            codes = [c for c in CONDITIONS if c in codes]
+        except v.Invalid as exc:
+            problems.append(exc)
+            continue
+        offers[code] = codes
+    return list(offers.items()), problems
 
 
 #: owner → (attribute, field) of the declared fields by how they are cleaned, read once rather than for each row
@@ -159,6 +190,11 @@ def clean_record(
         hours_note_fr = hours_note_fr or r.opening_hours.strip()
         hours_note_nl = hours_note_nl or r.opening_hours.strip()
     phones = [p for p in (row.optional("phone", v.clean_phone, raw) for raw in r.phones) if p]
+    location_functions: list[tuple[str, list[str]]] = []
+    if r.location_functions.strip():
+        location_functions, problems = parse_offers(r.location_functions)
+        for problem in problems:
+            row.issue("warning", "location_functions", problem)
     if row.rejected:
         report.rejected += 1
         return None
@@ -176,4 +212,5 @@ def clean_record(
         sectors=sectors,
         publics=publics,
         phones=phones,
+        location_functions=location_functions,
     )

@@ -144,10 +144,8 @@ def functions_at(service: Service, location_id: int | None) -> list[str]:
     return list(dict.fromkeys([*(service.functions or []), *own]))
 
 
-def declare_at_location(service: Service, location: Location, code: str, conditions: list[str]) -> ServiceFunction:
-    """Declare (or re-declare with new conditions) that `service` offers function `code` at `location`, one of its
-    own. ValueError for a location of another service, an unknown function or an unknown condition. Flushed; the
-    service is marked changed so that its index documents follow."""
+def check_declaration(service: Service, location: Location, code: str, conditions: list[str]) -> None:
+    """ValueError unless `location` is one of the service's, `code` a known function and `conditions` known codes."""
     if location not in service.locations:
         raise ValueError(f"location {location.id} is not a location of service {service.id}")
     if db.session.get(CoordinationFunction, code) is None:
@@ -155,6 +153,13 @@ def declare_at_location(service: Service, location: Location, code: str, conditi
     unknown = set(conditions) - set(CONDITIONS)
     if unknown:
         raise ValueError(f"unknown conditions {sorted(unknown)}")
+
+
+def declare_at_location(service: Service, location: Location, code: str, conditions: list[str]) -> ServiceFunction:
+    """Declare (or re-declare with new conditions) that `service` offers function `code` at `location`, one of its
+    own. ValueError for a location of another service, an unknown function or an unknown condition. Flushed; the
+    service is marked changed so that its index documents follow."""
+    check_declaration(service, location, code, conditions)
     offer = next((o for o in service.function_offers if o.location_id == location.id and o.function == code), None)
     if offer is None:
         offer = ServiceFunction(location=location, function=code)

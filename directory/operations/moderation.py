@@ -13,12 +13,16 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.i18n import N_
-from directory.models import Service
+from directory.models import Location, Service
 from directory.models.accounts import User
 from directory.models.base import utcnow
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
-from directory.operations import bilingual, decisions, editing, mail, revisions
+from directory.operations import bilingual, coordination, decisions, editing, mail, revisions
 from directory.operations.accounts import audit, can_edit, is_trusted
+
+#: key of a change request that declares (or withdraws) a function at one location instead of changing fields:
+#: {"location_id": int, "function": code, "conditions": [codes], "withdraw": bool}
+FUNCTION_OFFER = "function_offer"
 
 REPORT_CATEGORIES = {
     "wrong_info": N_("Incorrect information"),
@@ -107,14 +111,60 @@ def set_availability(service: Service, user: User, availability: str, delay_days
 
 
 def pending_request(service: Service, user: User) -> ChangeRequest | None:
-    """The user's own draft for this fiche, if any."""
-    return db.session.scalar(
-        select(ChangeRequest).where(
+    """The user's own draft of the edit form for this fiche, if any (proposed function offers are not drafts)."""
+    pending = db.session.scalars(
+        select(ChangeRequest)
+        .where(
             ChangeRequest.service_id == service.id,
             ChangeRequest.author_id == user.id,
             ChangeRequest.status == ChangeStatus.PENDING,
         )
+        .order_by(ChangeRequest.id)
     )
+    return next((r for r in pending if FUNCTION_OFFER not in r.changes), None)
+
+
+def function_offer(request: ChangeRequest) -> dict[str, Any] | None:
+    """The function offer a request proposes (see `FUNCTION_OFFER`), or None for a change of fields."""
+    offer = request.changes.get(FUNCTION_OFFER)
+    return offer if isinstance(offer, dict) else None
+
+
+def propose_function_offer(
+    service: Service, user: User, location: Location, code: str, conditions: list[str], withdraw: bool = False
+) -> Outcome:
+    """Declare a function at one of the fiche's locations (or withdraw it): published at once by moderators and
+    trusted organisations, otherwise queued for a moderator. ValueError for a location of another service, an
+    unknown function or condition, or the withdrawal of a declaration that does not exist."""
+    if not can_edit(user, service):
+        raise PermissionError("not an editor of this fiche")
+    if withdraw:
+        if not any(o.location_id == location.id and o.function == code for o in service.function_offers):
+            raise ValueError(f"function {code!r} is not declared at location {location.id}")
+    else:
+        coordination.check_declaration(service, location, code, conditions)
+    offer = {"location_id": location.id, "function": code, "conditions": sorted(set(conditions)), "withdraw": withdraw}
+    if user.is_moderator or is_trusted(service.organization_id):
+        _apply_function_offer(service, offer)
+        return Outcome("published", revision=publish(service, {}, user, "edit"))
+    request = ChangeRequest(service_id=service.id, author_id=user.id, changes={FUNCTION_OFFER: offer}, base={})
+    db.session.add(request)
+    db.session.flush()
+    audit("propose", user, service, details={"request": request.id, "fields": [FUNCTION_OFFER]})
+    return Outcome("queued", request=request)
+
+
+def _apply_function_offer(service: Service, offer: dict[str, Any]) -> None:
+    location = db.session.get(Location, offer["location_id"])
+    if location is None:
+        raise ValueError("the location no longer exists")
+    provenance = dict(service.field_provenance or {})
+    provenance["location_functions"] = {**(provenance.get("location_functions") or {}), "human": True}
+    service.field_provenance = provenance  # an import never changes what a person declared
+    if offer.get("withdraw"):
+        coordination.withdraw_at_location(service, location.id, offer["function"])
+    else:
+        coordination.declare_at_location(service, location, offer["function"], list(offer.get("conditions") or ()))
 
 
 def proposed_values(request: ChangeRequest) -> dict[str, Any]:
@@ -131,7 +181,14 @@ def conflicts(request: ChangeRequest) -> list[str]:
 def approve(request: ChangeRequest, moderator: User, edited: dict[str, Any] | None = None) -> Revision | None:
     """Publish a pending request, possibly as edited by the moderator (`edited` = full proposed values)."""
     _check_pending(request, moderator)
-    changes = editing.change_set(request.service, edited) if edited is not None else request.changes
+    offer = function_offer(request)
+    if offer is not None and edited is not None:
+        raise ValueError("a function offer is approved or refused as proposed")
+    changes: dict[str, Any] = {}
+    if offer is not None:  # a function at one location: declared or withdrawn, not a change of fields
+        _apply_function_offer(request.service, offer)
+    else:
+        changes = editing.change_set(request.service, edited) if edited is not None else request.changes
     if edited is not None:
         request.changes = changes
     request.status, request.reviewed_by_id, request.reviewed_at = ChangeStatus.APPROVED, moderator.id, utcnow()

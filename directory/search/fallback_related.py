@@ -29,6 +29,8 @@ def other_kinds(params) -> tuple[Select, list[str]] | None:
     stmt = sqlsearch.matching_documents(params, terms, kinds=False)
     if kinds := sqlsearch.kind_conditions(understood):
         stmt = stmt.where(not_(or_(*kinds)))
+    if understood.functions:  # its other locations: the text names the function only because it is offered there
+        stmt = stmt.where(not_(sqlsearch.declared_at_one_location(understood.functions)))
     return stmt, terms
 
 

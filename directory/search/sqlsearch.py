@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from directory.extensions import db
-from directory.models import Location, Service
+from directory.models import Location, Service, ServiceFunction
 from directory.models.services import service_at_location, service_public, service_sector, whole_service
 from directory.search import textindex
 from directory.search.documents import build_documents
@@ -56,10 +56,33 @@ def _value(name: str) -> SQLColumnExpression[Any]:
     return type_coerce(getattr(Service, name), String)  # cost, access, availability
 
 
+def _at_location(values: list[str]) -> ColumnElement:
+    """The document's location holds a per-location declaration of one of the functions `values`."""
+    declared = select(ServiceFunction.id).where(
+        ServiceFunction.service_id == Service.id,
+        ServiceFunction.location_id == Location.id,
+        ServiceFunction.function.in_(values),
+    )
+    return declared.exists()
+
+
+def declared_at_one_location(values: list[str]) -> ColumnElement:
+    """The service declares one of the functions `values` at one of its locations. The text table holds a service's
+    words, those functions' names included, for all its locations; where the function is not declared, its index
+    document has not these names (`fallback_related` leaves such documents out of "the text mentions it")."""
+    return Service.id.in_(select(ServiceFunction.service_id).where(ServiceFunction.function.in_(values)))
+
+
 def condition(name: str, values: list[str]) -> ColumnElement:
+    """The filter `name` in `values` on a document (a service at a location: `Service` and `Location` joined).
+    A function matches when it is offered at every location (`Service.functions`) or declared at the document's
+    location (`ServiceFunction`), as in the index documents."""
     if name in _LINKS:
         table, column = _LINKS[name]
         return Service.id.in_(select(table.c.service_id).where(column.in_(values)))
+    if name == "function":
+        everywhere = (cast(Service.functions, Text).like(f'%"{v}"%') for v in values)
+        return or_(*everywhere, _at_location(values))
     if name in _JSON_LISTS:  # a JSON list of codes; codes are [a-z0-9_-] (validated), so a quoted LIKE is exact
         return or_(*(cast(_JSON_LISTS[name], Text).like(f'%"{v}"%') for v in values))
     return _value(name).in_(values)
@@ -148,6 +171,8 @@ def matching_terms(params) -> tuple[list[str], int]:
 def facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
     """Disjunctive counts: documents matching every filter but this facet's own, per value."""
     base = matching_documents(params, terms, skip=name).subquery("docs")
+    if name == "function":  # per document: those of every location and those declared at its location
+        return _function_counts(base)
     if name in _JSON_LISTS:
         rows = db.session.execute(select(_JSON_LISTS[name]).join(base, base.c.sid == Service.id))
         return dict(Counter(code for (codes,) in rows for code in codes or []))
@@ -160,6 +185,20 @@ def facet_counts(params, terms: list[str], name: str) -> dict[str, int]:
         joined = select(value, func.count()).select_from(base).join(Service, Service.id == base.c.sid)
         stmt = joined.outerjoin(Location, Location.id == base.c.lid).group_by(value)
     return {str(v): n for v, n in db.session.execute(stmt) if v is not None}
+
+
+def _function_counts(base: Any) -> dict[str, int]:
+    docs: dict[tuple[int, int | None], set[str]] = {}
+    for sid, lid, codes in db.session.execute(
+        select(base.c.sid, base.c.lid, Service.functions).join(Service, Service.id == base.c.sid)
+    ):
+        docs[(sid, lid)] = set(codes or [])
+    located = select(ServiceFunction.service_id, ServiceFunction.location_id, ServiceFunction.function).join(
+        base, (base.c.sid == ServiceFunction.service_id) & (base.c.lid == ServiceFunction.location_id)
+    )
+    for sid, lid, code in db.session.execute(located):
+        docs.setdefault((sid, lid), set()).add(code)
+    return dict(Counter(code for codes in docs.values() for code in codes))
 
 
 # Hits ---------------------------------------------------------------------------------------------------

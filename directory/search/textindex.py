@@ -27,6 +27,7 @@ from directory.models import (
     Quartier,
     Sector,
     Service,
+    ServiceFunction,
 )
 from directory.models.services import service_at_location, service_public, service_sector
 
@@ -112,6 +113,14 @@ def bodies(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
         select(service_sector.c.service_id, Sector.name_fr, Sector.name_nl, Sector.synonyms)
         .join(Sector, Sector.code == service_sector.c.sector_code)
         .where(service_sector.c.service_id.in_(ids)),
+        select(
+            ServiceFunction.service_id,
+            CoordinationFunction.name_fr,
+            CoordinationFunction.name_nl,
+            CoordinationFunction.synonyms,
+        )  # the functions declared at one location (the text is per service: the filter places them)
+        .join(CoordinationFunction, CoordinationFunction.code == ServiceFunction.function)
+        .where(ServiceFunction.service_id.in_(ids)),
         select(service_public.c.service_id, Public.name_fr, Public.name_nl)
         .join(Public, Public.code == service_public.c.public_code)
         .where(service_public.c.service_id.in_(ids)),

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.forms import AvailabilityForm, EmptyForm, form_values, service_form
-from directory.models import Organization, Service
+from directory.models import Location, Organization, Service
 from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations import accounts, bilingual, editing, freshness, moderation, revisions
 from directory.security import current_user, editable_service_or_404, login_required
@@ -165,4 +165,6 @@ def change(request_id: int) -> str:
     if proposal is None or not accounts.can_edit(current_user(), proposal.service):
         abort(404)
     diff = revisions.diff(proposal.base, {**proposal.base, **proposal.changes})
-    return render_template("edit/change.html", proposal=proposal, diff=diff)
+    offer = moderation.function_offer(proposal)
+    location = db.session.get(Location, offer["location_id"]) if offer else None
+    return render_template("edit/change.html", proposal=proposal, diff=diff, offer=offer, offer_location=location)

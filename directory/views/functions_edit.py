@@ -2,14 +2,17 @@
 function is offered at one of its addresses only, with the conditions that hold there. The functions of every
 address stay in the edit form (the field declaration).
 
-Published at once, so only for moderators and editors of a trusted organisation; other editors see the list and
-ask a moderator (the edit form's moderation does not carry these yet).
+Published at once for moderators and editors of a trusted organisation; what other editors declare or withdraw
+goes to the moderation queue, like their edits (directory.operations.moderation.propose_function_offer).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
@@ -17,8 +20,9 @@ from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Location, Service
 from directory.models.functions import CONDITIONS
-from directory.operations import accounts
-from directory.operations.coordination import all_functions, declare_at_location, offers, withdraw_at_location
+from directory.models.moderation import ChangeRequest, ChangeStatus
+from directory.operations import accounts, moderation
+from directory.operations.coordination import all_functions, offers
 from directory.security import current_user, editable_service_or_404, login_required
 
 bp = Blueprint("functions_edit", __name__, url_prefix="/<lang_code>/edit/services/<int:service_id>/functions")
@@ -40,9 +44,32 @@ def _page(service: Service, status: int = 200, error: str = "") -> tuple[str, in
         functions=functions,
         conditions=CONDITIONS,
         may_publish=_may_publish(service),
+        proposed=_proposed(service),
         form=EmptyForm(),
         error=error,
     ), status
+
+
+def _proposed(service: Service) -> list[dict[str, Any]]:
+    """The current user's function offers for this fiche waiting for a moderator."""
+    user = current_user()
+    if user is None:
+        return []
+    pending = db.session.scalars(
+        select(ChangeRequest)
+        .where(
+            ChangeRequest.service_id == service.id,
+            ChangeRequest.author_id == user.id,
+            ChangeRequest.status == ChangeStatus.PENDING,
+        )
+        .order_by(ChangeRequest.id)
+    )
+    located = {location.id: location for location in service.locations}
+    return [
+        {**offer, "location": located.get(offer["location_id"])}
+        for r in pending
+        if (offer := moderation.function_offer(r)) is not None
+    ]
 
 
 @bp.get("/")
@@ -59,21 +86,22 @@ def declare(service_id: int) -> Response | tuple[str, int]:
     service = editable_service_or_404(service_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not _may_publish(service):
-        abort(403)
     location = db.session.get(Location, request.form.get("location", type=int) or 0)
     code = request.form.get("function", "")
     if location is None or location not in service.locations:
         return _page(service, 400, _("Choose one of this service's addresses."))
-    if request.form.get("withdraw"):
-        withdraw_at_location(service, location.id, code)
-        db.session.commit()
-        flash(_("Withdrawn."))
-        return redirect(url_for(".show", service_id=service.id))
+    withdraw = bool(request.form.get("withdraw"))
+    user = current_user()
+    assert user is not None  # login_required
     try:
-        declare_at_location(service, location, code, request.form.getlist("conditions"))
+        outcome = moderation.propose_function_offer(
+            service, user, location, code, request.form.getlist("conditions"), withdraw=withdraw
+        )
     except ValueError:
         return _page(service, 400, _("Choose a function and conditions from the lists."))
     db.session.commit()
-    flash(_("Saved."))
+    if outcome.status == "queued":
+        flash(_("Sent to a moderator, who publishes it or tells you why not."))
+    else:
+        flash(_("Withdrawn.") if withdraw else _("Saved."))
     return redirect(url_for(".show", service_id=service.id))

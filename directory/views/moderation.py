@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.forms import EmptyForm, form_values, service_form
-from directory.models import Organization, Service
+from directory.models import Location, Organization, Service
 from directory.models.accounts import TrustedOrganization
 from directory.models.moderation import ChangeRequest, ChangeStatus, ProblemReport, ReportStatus, Revision
 from directory.operations import accounts, editing, freshness, moderation, revisions
@@ -38,10 +38,13 @@ def queue() -> str:
 def change(request_id: int) -> str:
     proposal = db.get_or_404(ChangeRequest, request_id)
     diff = revisions.diff(editing.current_values(proposal.service), moderation.proposed_values(proposal))
+    offer = moderation.function_offer(proposal)
     return render_template(
         "moderation/change.html",
         proposal=proposal,
         diff=diff,
+        offer=offer,
+        offer_location=db.session.get(Location, offer["location_id"]) if offer else None,
         conflicts=moderation.conflicts(proposal) if proposal.status == ChangeStatus.PENDING else [],
         form=EmptyForm(),
     )
@@ -86,7 +89,7 @@ def reject(request_id: int) -> Response | tuple[str, int]:
 def edit_change(request_id: int) -> str | Response | tuple[str, int]:
     """Correct a proposal in the edit form, then publish it."""
     proposal = db.get_or_404(ChangeRequest, request_id)
-    if proposal.status != ChangeStatus.PENDING:
+    if proposal.status != ChangeStatus.PENDING or moderation.function_offer(proposal) is not None:
         abort(409)
     current = editing.current_values(proposal.service)
     form = service_form(moderation.proposed_values(proposal), formdata=request.method == "POST")
