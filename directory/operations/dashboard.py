@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import String, cast, event, extract, func, literal, null, select, union_all
+from sqlalchemy import String, cast, event, extract, func, literal, null, select, union, union_all
 
 from directory.extensions import db
 from directory.models import (
@@ -234,60 +235,82 @@ def compute(bassin: str = REGION) -> Dashboard:
     return result
 
 
+LEVELS: dict[str, tuple[str, ...]] = {  # the offer's tables and the columns they count by
+    "fiches": (),
+    "per_commune": ("commune",),
+    "per_quartier": ("quartier",),
+    "per_sector": ("sector",),
+    "by_commune": ("sector", "commune"),
+    "by_quartier": ("sector", "quartier"),
+    "by_bassin": ("sector", "bassin"),
+}
+
+
 def _offer(result: Dashboard) -> None:
     """Listed fiches in scope, per commune, quartier and sector, and per sector × commune, × quartier and × bassin,
-    each fiche counted once per cell. One statement: the (fiche, sector, commune, quartier, bassin) tuples are read
-    once (a common table expression), and every table is a GROUP BY of them joined by UNION ALL; the database
-    counts, only the ~6,000 cells come to Python."""
-    cells = (
-        select(
-            Service.id.label("sid"),
-            service_sector.c.sector_code.label("sector"),
-            Location.commune_nis.label("commune"),
-            Location.quartier_code.label("quartier"),
-            func.coalesce(Location.bassin_code, "").label("bassin"),
-        )
-        .join(service_at_location, service_at_location.c.service_id == Service.id)
-        .join(Location, Location.id == service_at_location.c.location_id)
+    each fiche counted once per cell. The database counts; only a few thousand cells come to Python.
+
+    Most fiches have one location and at most one sector: they are counted in one GROUP BY of the finest cell
+    (sector, commune, quartier, bassin), which every table sums exactly. The fiches with several locations or
+    sectors are counted apart, with COUNT(DISTINCT) per table (one statement: a CTE of their tuples, each table a
+    GROUP BY of it, joined by UNION ALL), so a fiche in two communes counts once in the bassin and the region."""
+    sal = service_at_location.c
+    multi = union(
+        select(sal.service_id).group_by(sal.service_id).having(func.count() > 1),
+        select(service_sector.c.service_id).group_by(service_sector.c.service_id).having(func.count() > 1),
+    )
+    columns = {
+        "sector": service_sector.c.sector_code,
+        "commune": Location.commune_nis,
+        "quartier": Location.quartier_code,
+        "bassin": func.coalesce(Location.bassin_code, ""),
+    }
+    base = (
+        select(Service.id)
+        .join(service_at_location, sal.service_id == Service.id)
+        .join(Location, Location.id == sal.location_id)
         .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .where(Service.status != ServiceStatus.INACTIVE)
-        .distinct()
     )
     if result.bassin:
-        cells = cells.where(Location.bassin_code == result.bassin)
-    tuples = cells.cte("cells")
-    levels: dict[str, tuple[str, ...]] = {
-        "fiches": (),
-        "per_commune": ("commune",),
-        "per_quartier": ("quartier",),
-        "per_sector": ("sector",),
-        "by_commune": ("sector", "commune"),
-        "by_quartier": ("sector", "quartier"),
-        "by_bassin": ("sector", "bassin"),
-    }
+        base = base.where(Location.bassin_code == result.bassin)
+    tables: dict[str, Counter] = {name: Counter() for name in LEVELS}
+
+    def add(name: str, keys: tuple, n: int) -> None:
+        if any(key is None for key in keys):  # no sector, or a location outside the areas
+            return
+        tables[name][keys if len(keys) > 1 else (keys[0] if keys else None)] += n
+
+    simple = base.where(Service.id.not_in(multi)).with_only_columns(*columns.values(), func.count())
+    for sector, commune, quartier, bassin, n in db.session.execute(simple.group_by(*columns.values())).tuples():
+        cell = {"sector": sector, "commune": commune, "quartier": quartier, "bassin": bassin}
+        for name, keys in LEVELS.items():
+            add(name, tuple(cell[key] for key in keys), n)
+    tuples = (
+        base.where(Service.id.in_(multi))
+        .with_only_columns(Service.id.label("sid"), *(column.label(key) for key, column in columns.items()))
+        .distinct()
+        .cte("tuples")
+    )
     parts = []
-    for name, keys in levels.items():
-        columns = [tuples.c[key] for key in keys]
-        padded = [*columns, *(null() for _ in range(2 - len(keys)))]
+    for name, keys in LEVELS.items():
+        grouped = [tuples.c[key] for key in keys]
+        padded = [*grouped, *(null() for _ in range(2 - len(keys)))]
         part = select(
             literal(name).label("level"),
             *(cast(column, String).label(f"k{i}") for i, column in enumerate(padded)),
             func.count(func.distinct(tuples.c.sid)).label("n"),
         )
-        parts.append(part.group_by(*columns) if columns else part)
-    tables: dict[str, dict] = {name: {} for name in levels}
+        parts.append(part.group_by(*grouped) if grouped else part)
     for name, first, second, n in db.session.execute(union_all(*parts)).tuples():
-        keys = (first, second)[: len(levels[name])]
-        if any(key is None for key in keys):  # no sector, or a location outside the areas
-            continue
-        tables[name][keys if len(keys) > 1 else (keys[0] if keys else None)] = n
+        add(name, (first, second)[: len(LEVELS[name])], n)
     result.fiches = tables["fiches"].get(None, 0)
-    result.per_commune = tables["per_commune"]
-    result.per_quartier = tables["per_quartier"]
-    result.per_sector = tables["per_sector"]
-    result.by_commune = tables["by_commune"]
-    result.by_quartier = tables["by_quartier"]
-    result.by_bassin = tables["by_bassin"]
+    result.per_commune = dict(tables["per_commune"])
+    result.per_quartier = dict(tables["per_quartier"])
+    result.per_sector = dict(tables["per_sector"])
+    result.by_commune = dict(tables["by_commune"])
+    result.by_quartier = dict(tables["by_quartier"])
+    result.by_bassin = dict(tables["by_bassin"])
 
 
 def _sum_cells(cells: Iterable[coverage_ops.Cell], fiches: int) -> coverage_ops.Cell:
