@@ -28,7 +28,7 @@ from datetime import date
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import String, cast, event, extract, func, literal, null, select, union, union_all
+from sqlalchemy import String, cast, event, extract, func, literal, null, select, union_all
 
 from directory.extensions import db
 from directory.models import (
@@ -255,10 +255,7 @@ def _offer(result: Dashboard) -> None:
     sectors are counted apart, with COUNT(DISTINCT) per table (one statement: a CTE of their tuples, each table a
     GROUP BY of it, joined by UNION ALL), so a fiche in two communes counts once in the bassin and the region."""
     sal = service_at_location.c
-    multi = union(
-        select(sal.service_id).group_by(sal.service_id).having(func.count() > 1),
-        select(service_sector.c.service_id).group_by(service_sector.c.service_id).having(func.count() > 1),
-    )
+    multi = coverage_ops.several_places_or_sectors()
     columns = {
         "sector": service_sector.c.sector_code,
         "commune": Location.commune_nis,
