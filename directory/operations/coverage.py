@@ -64,13 +64,11 @@ def coverage() -> dict[tuple[str, str], Cell]:
 
     Counted by the database: each (fiche, sector, bassin) once, then summed per cell, so it stays quick at
     100,000 fiches (the bassin dashboard reads it)."""
+    sector = func.coalesce(service_sector.c.sector_code, NONE).label("sector")
+    bassin = func.coalesce(Location.bassin_code, NONE).label("bassin")
+    facts = [case((column, 1), else_=0).label(fact) for fact, column in zip(FACTS, _fact_columns(), strict=True)]
     rows = (
-        select(
-            Service.id.label("sid"),
-            func.coalesce(service_sector.c.sector_code, NONE).label("sector"),
-            func.coalesce(Location.bassin_code, NONE).label("bassin"),
-            *(case((column, 1), else_=0).label(fact) for fact, column in zip(FACTS, _fact_columns(), strict=True)),
-        )
+        select(Service.id.label("sid"), sector, bassin, *facts)
         .select_from(Service)
         .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .outerjoin(service_at_location, service_at_location.c.service_id == Service.id)
@@ -78,17 +76,21 @@ def coverage() -> dict[tuple[str, str], Cell]:
         .where(Service.status != ServiceStatus.INACTIVE)
     )
     several = several_places_or_sectors()
-    # A fiche with one location and at most one sector gives one row: summed as is. The others are deduplicated
-    # per (fiche, sector, bassin) first. The two sets of fiches are disjoint, so their cells add up.
+    # A fiche with one location and at most one sector gives one row: grouped as it comes. The others are
+    # deduplicated per (fiche, sector, bassin) first. The two sets of fiches are disjoint, so their cells add up.
+    pairs = rows.where(Service.id.in_(several)).distinct().subquery()
+    queries = (
+        rows.where(Service.id.not_in(several))
+        .with_only_columns(sector, bassin, func.count(), *(func.sum(fact) for fact in facts))
+        .group_by(sector, bassin),
+        select(pairs.c.sector, pairs.c.bassin, func.count(), *(func.sum(pairs.c[fact]) for fact in FACTS)).group_by(
+            pairs.c.sector, pairs.c.bassin
+        ),
+    )
     table: dict[tuple[str, str], Cell] = defaultdict(Cell)
-    for pairs in (
-        rows.where(Service.id.not_in(several)).subquery(),
-        rows.where(Service.id.in_(several)).distinct().subquery(),
-    ):
-        sums = [func.sum(pairs.c[fact]) for fact in FACTS]
-        grouped = select(pairs.c.sector, pairs.c.bassin, func.count(), *sums).group_by(pairs.c.sector, pairs.c.bassin)
-        for sector, bassin, fiches, *have in db.session.execute(grouped).tuples():
-            cell = table[(sector, bassin)]
+    for query in queries:
+        for code, area, fiches, *have in db.session.execute(query).tuples():
+            cell = table[(code, area)]
             cell.fiches += int(fiches)
             for fact, n in zip(FACTS, have, strict=True):
                 cell.have[fact] += int(n or 0)
