@@ -28,7 +28,7 @@ from datetime import date
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import String, cast, event, extract, func, literal, null, select, union_all
+from sqlalchemy import String, cast, event, func, literal, null, select, union_all
 
 from directory.extensions import db
 from directory.models import (
@@ -354,18 +354,18 @@ def _trend(bassin: str) -> list[dict]:
     if bassin:
         located = select(service_at_location.c.service_id).join(Location).where(Location.bassin_code == bassin)
         in_scope = in_scope & Service.id.in_(located)
-    counts: dict[str, dict[tuple[int, int], int]] = {}
+    counts: dict[str, dict[str, int]] = {"created": {}, "verified": {}}
+    parts = []
     for name, column in (("created", Service.created_at), ("verified", Service.verified_at)):
-        year, month = extract("year", column), extract("month", column)
-        rows = db.session.execute(
-            select(year, month, func.count()).where(in_scope, column >= start).group_by(year, month)
-        )
-        counts[name] = {(int(y), int(m)): n for y, m, n in rows}
+        month = func.substr(cast(column, String), 1, 7)  # "2026-11": no date function per row
+        parts.append(select(literal(name), month, func.count()).where(in_scope, column >= start).group_by(month))
+    for name, month, n in db.session.execute(union_all(*parts)).tuples():
+        counts[name][month] = n
     return [
         {
             "month": f"{y:04d}-{m:02d}",
-            "created": counts["created"].get((y, m), 0),
-            "verified": counts["verified"].get((y, m), 0),
+            "created": counts["created"].get(f"{y:04d}-{m:02d}", 0),
+            "verified": counts["verified"].get(f"{y:04d}-{m:02d}", 0),
         }
         for y, m in window
     ]
