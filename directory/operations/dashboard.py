@@ -80,6 +80,7 @@ class Dashboard:
     coverage: dict[str, coverage_ops.Cell] = field(default_factory=dict)  # sector → completeness cell
     coverage_total: coverage_ops.Cell = field(default_factory=coverage_ops.Cell)
     stale: dict[str, int] = field(default_factory=dict)  # bassin code ("" = none) → stale fiches
+    stale_total: int = 0  # distinct stale fiches in scope (a fiche in two bassins once)
     candidates_by_commune: dict[str, int] = field(default_factory=dict)  # NIS ("" = unknown) → pending
     candidates_by_sector: dict[str, int] = field(default_factory=dict)
     candidates: int = 0
@@ -227,6 +228,7 @@ def compute(bassin: str = REGION) -> Dashboard:
     result.stale = {(b.code if b else ""): n for b, n in freshness.stale_counts()}
     if bassin:
         result.stale = {bassin: result.stale.get(bassin, 0)}
+    result.stale_total = freshness.stale_total(bassin or None)
     result.candidates_by_commune = _candidates_by_commune(bassin)
     result.candidates = sum(result.candidates_by_commune.values())
     result.trend = _trend(bassin)
