@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from directory.extensions import db
-from directory.models import AreaPopulation, Candidate, Role, ServiceStatus, UnmetSearch
+from directory.geo.tagging import tag_location
+from directory.models import AreaPopulation, Candidate, Location, Role, ServiceStatus, UnmetSearch
 from directory.operations import dashboard as figures
 from directory.operations import dashboard_unmet
 from directory.operations.hours import BRUSSELS
@@ -91,6 +92,30 @@ def test_bassin_counts_only_its_own_fiches(app: Flask, seeded: dict[str, str]) -
         assert data.quartiers_without("pharmacy") == [q for q in data.quartiers if q != seeded["quartier"]]
         total, left_out = data.population_in_scope()
         assert total is not None and total >= 132_799 and SCHAERBEEK_NIS not in left_out
+
+
+def test_a_fiche_in_two_bassins_counts_once_in_the_region(app: Flask, client: FlaskClient) -> None:
+    """A stale fiche with a location in Schaerbeek and one in Anderlecht (two bassins): once in the region's
+    fiches, per-commune and stale totals, once in each bassin."""
+    figures.clear_cache()
+    with app.app_context():
+        service = make_service("Antenne double", ("food_aid",), at=SCHAERBEEK, verified_at=datetime(2020, 1, 1))
+        other = Location(street_fr="Rue Test", street_nl="Teststraat", house_number="2", postcode="1070")
+        other.lat, other.lon = ANDERLECHT
+        tag_location(other)
+        service.locations.append(other)
+        db.session.commit()
+        here, there = service.locations[0].bassin_code, other.bassin_code
+        assert here and there and here != there
+        region = figures.compute()
+        assert region.fiches == 1 and region.per_commune == {SCHAERBEEK_NIS: 1, ANDERLECHT_NIS: 1}
+        assert region.per_sector == {"food_aid": 1}
+        assert region.by_bassin == {("food_aid", here): 1, ("food_aid", there): 1}
+        assert region.stale == {here: 1, there: 1}
+        assert region.stale_total == 1  # not 2: the sum of the bassins counts it twice
+        assert figures.compute(here).stale_total == 1 and figures.compute(there).fiches == 1
+    rows = list(csv.reader(io.StringIO(client.get("/fr/bassins/region.csv").get_data(as_text=True))))
+    assert [row[6] for row in rows if row[:2] == ["stale_fiches", "region"]] == ["1"]
 
 
 def test_unmet_searches_of_a_bassin(app: Flask, seeded: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import CompoundSelect, String, case, cast, func, select, union
 
 from directory.extensions import db
 from directory.models import Candidate, CandidateStatus, Location, Phone, Service, ServiceStatus
@@ -50,35 +50,50 @@ def _fact_columns() -> list:
     ]
 
 
+def several_places_or_sectors() -> CompoundSelect:
+    """Ids of the fiches with several locations or several sectors (few): the ones counted with DISTINCT."""
+    sal, sectors = service_at_location.c, service_sector.c
+    return union(
+        select(sal.service_id).group_by(sal.service_id).having(func.count() > 1),
+        select(sectors.service_id).group_by(sectors.service_id).having(func.count() > 1),
+    )
+
+
 def coverage() -> dict[tuple[str, str], Cell]:
     """(sector code, bassin code) → Cell; "none" stands for no sector or no known bassin.
 
     Counted by the database: each (fiche, sector, bassin) once, then summed per cell, so it stays quick at
     100,000 fiches (the bassin dashboard reads it)."""
-    pairs = (
-        select(
-            Service.id.label("sid"),
-            func.coalesce(service_sector.c.sector_code, NONE).label("sector"),
-            func.coalesce(Location.bassin_code, NONE).label("bassin"),
-            *(case((column, 1), else_=0).label(fact) for fact, column in zip(FACTS, _fact_columns(), strict=True)),
-        )
+    sector = func.coalesce(service_sector.c.sector_code, NONE).label("sector")
+    bassin = func.coalesce(Location.bassin_code, NONE).label("bassin")
+    facts = [case((column, 1), else_=0).label(fact) for fact, column in zip(FACTS, _fact_columns(), strict=True)]
+    rows = (
+        select(Service.id.label("sid"), sector, bassin, *facts)
         .select_from(Service)
         .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .outerjoin(service_at_location, service_at_location.c.service_id == Service.id)
         .outerjoin(Location, Location.id == service_at_location.c.location_id)
         .where(Service.status != ServiceStatus.INACTIVE)
-        .distinct()
-        .subquery()
     )
-    sums = [func.sum(pairs.c[fact]) for fact in FACTS]
-    rows = db.session.execute(
-        select(pairs.c.sector, pairs.c.bassin, func.count(), *sums).group_by(pairs.c.sector, pairs.c.bassin)
-    ).tuples()
+    several = several_places_or_sectors()
+    # A fiche with one location and at most one sector gives one row: grouped as it comes. The others are
+    # deduplicated per (fiche, sector, bassin) first. The two sets of fiches are disjoint, so their cells add up.
+    pairs = rows.where(Service.id.in_(several)).distinct().subquery()
+    queries = (
+        rows.where(Service.id.not_in(several))
+        .with_only_columns(sector, bassin, func.count(), *(func.sum(fact) for fact in facts))
+        .group_by(sector, bassin),
+        select(pairs.c.sector, pairs.c.bassin, func.count(), *(func.sum(pairs.c[fact]) for fact in FACTS)).group_by(
+            pairs.c.sector, pairs.c.bassin
+        ),
+    )
     table: dict[tuple[str, str], Cell] = defaultdict(Cell)
-    for sector, bassin, fiches, *have in rows:
-        cell = table[(sector, bassin)]
-        cell.fiches = int(fiches)
-        cell.have = {fact: int(n or 0) for fact, n in zip(FACTS, have, strict=True)}
+    for query in queries:
+        for code, area, fiches, *have in db.session.execute(query).tuples():
+            cell = table[(code, area)]
+            cell.fiches += int(fiches)
+            for fact, n in zip(FACTS, have, strict=True):
+                cell.have[fact] += int(n or 0)
     pending = select(Candidate.record, Candidate.bassin_code).where(Candidate.status == CandidateStatus.PENDING)
     for record, bassin in db.session.execute(pending):
         for sector in set((record or {}).get("sectors") or []) or {NONE}:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, extract, func, select
+from sqlalchemy import String, cast, event, func, literal, null, select, union_all
 
 from directory.extensions import db
 from directory.models import (
@@ -79,6 +80,7 @@ class Dashboard:
     coverage: dict[str, coverage_ops.Cell] = field(default_factory=dict)  # sector → completeness cell
     coverage_total: coverage_ops.Cell = field(default_factory=coverage_ops.Cell)
     stale: dict[str, int] = field(default_factory=dict)  # bassin code ("" = none) → stale fiches
+    stale_total: int = 0  # distinct stale fiches in scope (a fiche in two bassins once)
     candidates_by_commune: dict[str, int] = field(default_factory=dict)  # NIS ("" = unknown) → pending
     candidates_by_sector: dict[str, int] = field(default_factory=dict)
     candidates: int = 0
@@ -226,6 +228,7 @@ def compute(bassin: str = REGION) -> Dashboard:
     result.stale = {(b.code if b else ""): n for b, n in freshness.stale_counts()}
     if bassin:
         result.stale = {bassin: result.stale.get(bassin, 0)}
+    result.stale_total = freshness.stale_total(bassin or None)
     result.candidates_by_commune = _candidates_by_commune(bassin)
     result.candidates = sum(result.candidates_by_commune.values())
     result.trend = _trend(bassin)
@@ -234,32 +237,79 @@ def compute(bassin: str = REGION) -> Dashboard:
     return result
 
 
+LEVELS: dict[str, tuple[str, ...]] = {  # the offer's tables and the columns they count by
+    "fiches": (),
+    "per_commune": ("commune",),
+    "per_quartier": ("quartier",),
+    "per_sector": ("sector",),
+    "by_commune": ("sector", "commune"),
+    "by_quartier": ("sector", "quartier"),
+    "by_bassin": ("sector", "bassin"),
+}
+
+
 def _offer(result: Dashboard) -> None:
-    """Listed fiches per sector × commune, × quartier and × bassin, each fiche counted once per cell (the database
-    counts: one grouped query per level, no row of the 100,000 comes to Python)."""
-    sector = service_sector.c.sector_code
-    joined = (
+    """Listed fiches in scope, per commune, quartier and sector, and per sector × commune, × quartier and × bassin,
+    each fiche counted once per cell. The database counts; only a few thousand cells come to Python.
+
+    Most fiches have one location and at most one sector: they are counted in one GROUP BY of the finest cell
+    (sector, commune, quartier, bassin), which every table sums exactly. The fiches with several locations or
+    sectors are counted apart, with COUNT(DISTINCT) per table (one statement: a CTE of their tuples, each table a
+    GROUP BY of it, joined by UNION ALL), so a fiche in two communes counts once in the bassin and the region."""
+    sal = service_at_location.c
+    multi = coverage_ops.several_places_or_sectors()
+    columns = {
+        "sector": service_sector.c.sector_code,
+        "commune": Location.commune_nis,
+        "quartier": Location.quartier_code,
+        "bassin": func.coalesce(Location.bassin_code, ""),
+    }
+    base = (
         select(Service.id)
-        .join(service_at_location, service_at_location.c.service_id == Service.id)
-        .join(Location, Location.id == service_at_location.c.location_id)
+        .join(service_at_location, sal.service_id == Service.id)
+        .join(Location, Location.id == sal.location_id)
+        .outerjoin(service_sector, service_sector.c.service_id == Service.id)
         .where(Service.status != ServiceStatus.INACTIVE)
     )
     if result.bassin:
-        joined = joined.where(Location.bassin_code == result.bassin)
-    with_sector = joined.join(service_sector, service_sector.c.service_id == Service.id)
-    fiches = func.count(func.distinct(Service.id))
+        base = base.where(Location.bassin_code == result.bassin)
+    tables: dict[str, Counter] = {name: Counter() for name in LEVELS}
 
-    def grouped(query, *columns) -> dict:
-        rows = db.session.execute(query.with_only_columns(*columns, fiches).group_by(*columns)).tuples()
-        return {tuple(key) if len(key) > 1 else key[0]: n for *key, n in rows if all(k is not None for k in key)}
+    def add(name: str, keys: tuple, n: int) -> None:
+        if any(key is None for key in keys):  # no sector, or a location outside the areas
+            return
+        tables[name][keys if len(keys) > 1 else (keys[0] if keys else None)] += n
 
-    result.fiches = db.session.scalar(joined.with_only_columns(fiches)) or 0
-    result.per_commune = grouped(joined, Location.commune_nis)
-    result.per_quartier = grouped(joined, Location.quartier_code)
-    result.per_sector = grouped(with_sector, sector)
-    result.by_commune = grouped(with_sector, sector, Location.commune_nis)
-    result.by_quartier = grouped(with_sector, sector, Location.quartier_code)
-    result.by_bassin = grouped(with_sector, sector, func.coalesce(Location.bassin_code, ""))
+    simple = base.where(Service.id.not_in(multi)).with_only_columns(*columns.values(), func.count())
+    for sector, commune, quartier, bassin, n in db.session.execute(simple.group_by(*columns.values())).tuples():
+        cell = {"sector": sector, "commune": commune, "quartier": quartier, "bassin": bassin}
+        for name, keys in LEVELS.items():
+            add(name, tuple(cell[key] for key in keys), n)
+    tuples = (
+        base.where(Service.id.in_(multi))
+        .with_only_columns(Service.id.label("sid"), *(column.label(key) for key, column in columns.items()))
+        .distinct()
+        .cte("tuples")
+    )
+    parts = []
+    for name, keys in LEVELS.items():
+        grouped = [tuples.c[key] for key in keys]
+        padded = [*grouped, *(null() for _ in range(2 - len(keys)))]
+        part = select(
+            literal(name).label("level"),
+            *(cast(column, String).label(f"k{i}") for i, column in enumerate(padded)),
+            func.count(func.distinct(tuples.c.sid)).label("n"),
+        )
+        parts.append(part.group_by(*grouped) if grouped else part)
+    for name, first, second, n in db.session.execute(union_all(*parts)).tuples():
+        add(name, (first, second)[: len(LEVELS[name])], n)
+    result.fiches = tables["fiches"].get(None, 0)
+    result.per_commune = dict(tables["per_commune"])
+    result.per_quartier = dict(tables["per_quartier"])
+    result.per_sector = dict(tables["per_sector"])
+    result.by_commune = dict(tables["by_commune"])
+    result.by_quartier = dict(tables["by_quartier"])
+    result.by_bassin = dict(tables["by_bassin"])
 
 
 def _sum_cells(cells: Iterable[coverage_ops.Cell], fiches: int) -> coverage_ops.Cell:
@@ -306,18 +356,18 @@ def _trend(bassin: str) -> list[dict]:
     if bassin:
         located = select(service_at_location.c.service_id).join(Location).where(Location.bassin_code == bassin)
         in_scope = in_scope & Service.id.in_(located)
-    counts: dict[str, dict[tuple[int, int], int]] = {}
+    counts: dict[str, dict[str, int]] = {"created": {}, "verified": {}}
+    parts = []
     for name, column in (("created", Service.created_at), ("verified", Service.verified_at)):
-        year, month = extract("year", column), extract("month", column)
-        rows = db.session.execute(
-            select(year, month, func.count()).where(in_scope, column >= start).group_by(year, month)
-        )
-        counts[name] = {(int(y), int(m)): n for y, m, n in rows}
+        month = func.substr(cast(column, String), 1, 7)  # "2026-11": no date function per row
+        parts.append(select(literal(name), month, func.count()).where(in_scope, column >= start).group_by(month))
+    for name, month, n in db.session.execute(union_all(*parts)).tuples():
+        counts[name][month] = n
     return [
         {
             "month": f"{y:04d}-{m:02d}",
-            "created": counts["created"].get((y, m), 0),
-            "verified": counts["verified"].get((y, m), 0),
+            "created": counts["created"].get(f"{y:04d}-{m:02d}", 0),
+            "verified": counts["verified"].get(f"{y:04d}-{m:02d}", 0),
         }
         for y, m in window
     ]

@@ -124,6 +124,17 @@ def stale_counts(now: datetime | None = None) -> list[tuple[Bassin | None, int]]
     return sorted(counts, key=lambda pair: (pair[0] is None, pair[0].name_fr if pair[0] else ""))
 
 
+def stale_total(bassin_code: str | None = None, now: datetime | None = None) -> int:
+    """How many distinct listed fiches are stale: all of them, or those with a location in `bassin_code`. A fiche
+    with locations in two bassins counts once (unlike the sum of `stale_counts`)."""
+    cutoff = (now or utcnow()) - _days("FRESHNESS_STALE_AFTER_DAYS")
+    query = select(func.count()).select_from(Service).where(_listed(), _freshness_column() < cutoff)
+    if bassin_code:
+        located = select(service_at_location.c.service_id).join(Location).where(Location.bassin_code == bassin_code)
+        query = query.where(Service.id.in_(located))
+    return db.session.scalar(query) or 0
+
+
 def due_reminders(now: datetime | None = None) -> dict[User, list[Service]]:
     """Editor → their fiches to remind about: unchecked for 6 months and not reminded to them recently."""
     now = now or utcnow()

@@ -205,6 +205,8 @@ def _csv_rows(context: dict[str, Any]) -> Iterator[list[object]]:
             share = cell.share(fact)
             yield ["share_with_" + fact, "bassin" if context["code"] else "region", context["code"], "", sector,
                    sector_name.get(sector, ""), "" if share is None else round(share, 3), "", "", ""]  # fmt: skip
+    if not context["code"]:  # the region's total: distinct fiches (one in two bassins counts once)
+        yield ["stale_fiches", "region", "", "", "", "", data.stale_total, "", "", ""]
     for code, count in sorted(data.stale.items()):
         yield ["stale_fiches", "bassin", code, code_label("bassin", code, lang) if code else "", "", "", count,
                "", "", ""]  # fmt: skip

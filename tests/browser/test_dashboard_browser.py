@@ -65,3 +65,17 @@ def test_dashboard_prints_on_one_a3_landscape_sheet(page, live_server: str, fill
     pdf = page.pdf(path=str(SCREENSHOTS / f"{name}.pdf"), prefer_css_page_size=True)
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 1, f"{pages} pages"
+
+
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"""
+
+
+@pytest.mark.parametrize("path", ["/fr/bassins/", "/nl/zorgzones/"])
+def test_the_region_page_fits_a_1280_px_window(page, live_server: str, filled: None, path: str) -> None:
+    """No horizontal page scroll at 1280 px: the wide tables scroll inside their own frame."""
+    assert page.goto(f"{live_server}{path}").ok
+    assert page.viewport_size == {"width": 1280, "height": 900}
+    assert page.evaluate(WIDEST) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
