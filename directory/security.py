@@ -191,7 +191,6 @@ def rate_limit(scope: str, limit: tuple[int, int] | list[int], subject: str | No
 _hits: queue.SimpleQueue = queue.SimpleQueue()
 _writer: threading.Thread | None = None
 _writer_lock = threading.Lock()
-_counts: dict[str, tuple[float, int, int]] = {}  # client key → (read at, hits in the database then, own hits since)
 
 
 READS_REFRESH_SECONDS = 5.0  # how old a process's copy of a client's hit count may be
@@ -207,8 +206,11 @@ def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
     since = utcnow() - timedelta(seconds=seconds)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     now = time.monotonic()
+    # client key → (read at, hits in the database then, own hits since): per application, one per process
+    # outside tests (a module-level table would carry one test application's hits into the next)
+    counts: dict[str, tuple[float, int, int]] = app.extensions.setdefault("rate_limit_reads", {})
     with _writer_lock:
-        read_at, counted, own = _counts.get(key, (-math.inf, 0, 0))
+        read_at, counted, own = counts.get(key, (-math.inf, 0, 0))
     if app.testing or now - read_at > READS_REFRESH_SECONDS:
         counted = (
             db.session.scalar(
@@ -217,12 +219,12 @@ def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
             or 0
         )
         read_at, own = now, 0
-        if len(_counts) > 10_000:  # forget clients not seen lately
-            _counts.clear()
+        if len(counts) > 10_000:  # forget clients not seen lately
+            counts.clear()
     if counted + own >= count:
         abort(429)
     with _writer_lock:
-        _counts[key] = (read_at, counted, own + 1)
+        counts[key] = (read_at, counted, own + 1)
     if app.testing:  # tests send the next request right after this one: write before answering
         _write_hit(app, [(key, since)])
         return

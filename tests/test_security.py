@@ -49,10 +49,14 @@ PER_FICHE = [
     Route("edit.availability", "POST", "/fr/edit/services/{other}/availability"),
     Route("edit.history", "GET", "/fr/edit/services/{other}/history"),
     Route("edit.change", "GET", "/fr/edit/changes/{draft}"),
+    Route("functions_edit.show", "GET", "/fr/edit/services/{other}/functions/"),
+    Route("functions_edit.declare", "POST", "/fr/edit/services/{other}/functions/"),
 ]
 # Moderators and admins only: 403 for an editor.
 MODERATOR = [
     Route("moderation.queue", "GET", "/fr/moderation/"),
+    Route("helpdesk.desk", "GET", "/fr/helpdesk/"),  # and the helpdesk role (tests/test_helpdesk.py)
+    Route("helpdesk.send", "POST", "/fr/helpdesk/send"),
     Route("moderation.change", "GET", "/fr/moderation/changes/{draft}"),
     Route("moderation.approve", "POST", "/fr/moderation/changes/{draft}/approve"),
     Route("moderation.reject", "POST", "/fr/moderation/changes/{draft}/reject"),
@@ -104,6 +108,8 @@ PUBLIC_BLUEPRINTS = {"public", "api", "errors", "maps", "easy", "printing", "hea
 PUBLIC_BLUEPRINTS |= {"api_data", "api_hsds", "api_docs", "api_export"}
 # The bassin dashboard: public figures; its coordinator-only parts are tested in tests/test_dashboard.py.
 PUBLIC_BLUEPRINTS |= {"dashboard"}
+# The referral sheet's short links (tests/test_printing.py) and the embeddable widget (tests/test_widget.py).
+PUBLIC_BLUEPRINTS |= {"short", "widget", "api_widget"}
 PUBLIC_ENDPOINTS = {
     "root",
     "static",
