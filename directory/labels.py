@@ -14,6 +14,17 @@ from sqlalchemy import select
 
 from directory.extensions import db
 
+#: the facts the coverage report and the bassin dashboard count, as their column headings
+COVERAGE_FACT_LABELS = {
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "hours": _l("Hours"),
+    "languages": _l("Languages"),
+    "cost": _l("Cost"),
+    "access": _l("Access"),
+    "verified": _l("Checked by a person"),
+}
+
 ENUM_LABELS = {
     "cost": {
         "free": _l("Free"),

@@ -110,18 +110,24 @@ def set_availability(service: Service, user: User, availability: str, delay_days
     return publish(service, changes, user, "availability", verified=False)
 
 
+def pending_requests(service: Service, user: User) -> list[ChangeRequest]:
+    """The user's own change requests for this fiche waiting for a moderator, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ChangeRequest)
+            .where(
+                ChangeRequest.service_id == service.id,
+                ChangeRequest.author_id == user.id,
+                ChangeRequest.status == ChangeStatus.PENDING,
+            )
+            .order_by(ChangeRequest.id)
+        )
+    )
+
+
 def pending_request(service: Service, user: User) -> ChangeRequest | None:
     """The user's own draft of the edit form for this fiche, if any (proposed function offers are not drafts)."""
-    pending = db.session.scalars(
-        select(ChangeRequest)
-        .where(
-            ChangeRequest.service_id == service.id,
-            ChangeRequest.author_id == user.id,
-            ChangeRequest.status == ChangeStatus.PENDING,
-        )
-        .order_by(ChangeRequest.id)
-    )
-    return next((r for r in pending if FUNCTION_OFFER not in r.changes), None)
+    return next((r for r in pending_requests(service, user) if FUNCTION_OFFER not in r.changes), None)
 
 
 def function_offer(request: ChangeRequest) -> dict[str, Any] | None:

@@ -4,24 +4,15 @@ with each fact."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from directory.extensions import db
+from directory.labels import COVERAGE_FACT_LABELS
 from directory.models import Bassin, Sector
 from directory.operations.coverage import FACTS, NONE, coverage, totals
 from directory.security import moderator_required
 
 bp = Blueprint("coverage", __name__, url_prefix="/<lang_code>/coordination/coverage")
-FACT_LABELS = {
-    "address": _l("Address"),
-    "phone": _l("Phone"),
-    "hours": _l("Hours"),
-    "languages": _l("Languages"),
-    "cost": _l("Cost"),
-    "access": _l("Access"),
-    "verified": _l("Checked by a person"),
-}
 
 
 @bp.get("/")
@@ -46,6 +37,6 @@ def page() -> str:
         bassin_names={b.code: b for b in bassins},
         code=code,
         facts=FACTS,
-        fact_labels=FACT_LABELS,
+        fact_labels=COVERAGE_FACT_LABELS,
         by_bassin=sorted(totals(coverage(), 1).items()),
     )

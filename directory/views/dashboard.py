@@ -16,12 +16,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from directory.extensions import db
 from directory.i18n import get_locale, localized
-from directory.labels import code_label
+from directory.labels import COVERAGE_FACT_LABELS, code_label
 from directory.maps.gaps import ABSENT_FILL, CLASS_FILLS, EMPTY_FILL, PRESENT_FILL, absent_class, gaps_svg, inhabited
 from directory.models import Bassin, Candidate, CandidateStatus, Commune, Quartier, Sector
 from directory.operations import dashboard as figures
@@ -34,15 +33,6 @@ from directory.security import current_user
 bp = Blueprint("dashboard", __name__)
 WORDS = {"fr": "bassins", "nl": "zorgzones"}  # the path word in each language
 PUBLIC_UNMET_MIN = 3  # an unmet search is shown publicly once made this often in the month
-FACT_LABELS = {
-    "address": _l("Address"),
-    "phone": _l("Phone"),
-    "hours": _l("Hours"),
-    "languages": _l("Languages"),
-    "cost": _l("Cost"),
-    "access": _l("Access"),
-    "verified": _l("Checked by a person"),
-}
 
 
 def _route(suffix: str) -> Callable:
@@ -155,7 +145,7 @@ def _page(code: str) -> str:
         absent_fill=ABSENT_FILL,
         present_fill=PRESENT_FILL,
         facts=FACTS,
-        fact_labels=FACT_LABELS,
+        fact_labels=COVERAGE_FACT_LABELS,
         per_10k=per_10k,
         format_decimal=format_decimal,
         public_unmet_min=PUBLIC_UNMET_MIN,

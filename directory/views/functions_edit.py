@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from directory.extensions import db
@@ -20,7 +19,6 @@ from directory.forms import EmptyForm
 from directory.i18n import get_locale
 from directory.models import Location, Service
 from directory.models.functions import CONDITIONS
-from directory.models.moderation import ChangeRequest, ChangeStatus
 from directory.operations import accounts, moderation
 from directory.operations.coordination import all_functions, offers
 from directory.security import current_user, editable_service_or_404, login_required
@@ -55,15 +53,7 @@ def _proposed(service: Service) -> list[dict[str, Any]]:
     user = current_user()
     if user is None:
         return []
-    pending = db.session.scalars(
-        select(ChangeRequest)
-        .where(
-            ChangeRequest.service_id == service.id,
-            ChangeRequest.author_id == user.id,
-            ChangeRequest.status == ChangeStatus.PENDING,
-        )
-        .order_by(ChangeRequest.id)
-    )
+    pending = moderation.pending_requests(service, user)
     located = {location.id: location for location in service.locations}
     return [
         {**offer, "location": located.get(offer["location_id"])}
