@@ -25,6 +25,7 @@ SOURCE_NAMES = {
     "osm": "OpenStreetMap",
     "eurostat-hospitals": "Eurostat GISCO / SPF Santé publique – FOD Volksgezondheid",
     "kbo": "BCE/KBO",
+    "social-brussels": "Bruxelles Social / Sociaal Brussel",
 }
 
 
@@ -154,6 +155,16 @@ def source_label(source: str | None) -> str:
     if not source or source == "manual":
         return _("Entered by the directory team")
     return SOURCE_NAMES.get(source, source)
+
+
+def field_source(service: Any, name: str) -> str:
+    """ "Source: Bruxelles Social / Sociaal Brussel (8 Nov 2018)" for a pair field an import filled in the page
+    language; "" when a person entered or corrected it."""
+    provenance = (service.field_provenance or {}).get(f"{name}_{get_locale()}") or {}
+    if not provenance.get("source") or provenance.get("human"):
+        return ""
+    label = _("Source: %(source)s", source=source_label(provenance["source"]))
+    return f"{label} ({format_date(service.source_date)})" if service.source_date else label
 
 
 def phone_href(display: str) -> str | None:

@@ -53,6 +53,7 @@ GLOBALS = (
     p.today,
     p.format_bce,
     p.source_label,
+    p.field_source,
     p.phone_href,
     p.fiche_url,
     p.service_jsonld,

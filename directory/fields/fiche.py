@@ -177,6 +177,19 @@ FIELDS: tuple[Field, ...] = (
         help=_l("Conditions of access, how to apply."),
     ),
     pair("documents", _l("What to bring"), "area", help=_l("Documents to bring.")),
+    pair(
+        "agreements",
+        _l("Recognised by"),
+        "area",
+        help=_l("Who recognises or subsidises the service (agreement, decree, authority), separated by ;."),
+    ),
+    pair(
+        "area_served",
+        _l("Area served"),
+        "area",
+        max_length=1000,
+        help=_l("The territory the service works for (communes, the Brussels-Capital Region…)."),
+    ),
     Field(
         "languages",
         _l("Languages spoken"),

@@ -161,6 +161,11 @@ class Service(Model):
     access_details_nl: Mapped[str] = mapped_column(Text, default="")
     documents_fr: Mapped[str] = mapped_column(Text, default="")  # what to bring
     documents_nl: Mapped[str] = mapped_column(Text, default="")
+    # who recognises or subsidises the service (agréments/erkenningen), and the territory it serves
+    agreements_fr: Mapped[str] = mapped_column(Text, default="")
+    agreements_nl: Mapped[str] = mapped_column(Text, default="")
+    area_served_fr: Mapped[str] = mapped_column(Text, default="")
+    area_served_nl: Mapped[str] = mapped_column(Text, default="")
 
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes spoken
     # coordination functions offered (codes of `CoordinationFunction`) and their conditions (`functions.CONDITIONS`)
