@@ -1,8 +1,10 @@
-"""Bruxelles Social: fetched politely into a folder (resumable), imported with each field's source and date;
-an organisation with missing keys is reported with its file, the others are imported."""
+"""Bruxelles Social: fetched politely into a folder (resumable), imported with each field's source and date
+(agreements, action zones and sectors included); an organisation with missing keys is reported with its file, a
+value a table or lookup lacks is a warning, the others are imported."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ from directory.extensions import db
 from directory.importing.run import run_import
 from directory.importing.social_brussels import fetch, social_brussels_importer
 from directory.models import Service
+from importers.social_brussels import SECTORS_TABLE
 
 RECORDED = Path(__file__).parent / "data" / "social_brussels"
 
@@ -34,11 +37,15 @@ class Recorded(httpx.MockTransport):
         if path in self.fail:
             self.fail.discard(path)
             return httpx.Response(500)
-        name = (
-            "search.json"
-            if path.endswith("/search/organisation/*")
-            else path.rsplit("/", 1)[1].join(("organisation-", ".json"))
-        )
+        last = path.rsplit("/", 1)[1]
+        if path.endswith("/search/organisation/*"):
+            name = "search.json"
+        elif path.endswith("/search/organisation"):
+            name = f"agreement-{request.url.params['agreements']}.json"
+        elif "/organisation/" in path:
+            name = f"organisation-{last}.json"
+        else:
+            name = f"{last}.json"  # a lookup: /rest/agreements, /rest/actionzones, /rest/sectors
         return httpx.Response(200, content=(RECORDED / name).read_bytes())
 
 
@@ -53,26 +60,42 @@ def test_fetch_fills_the_folder_and_a_rerun_resumes(polite: Flask, tmp_path: Pat
     with polite.app_context():
         first = Recorded(fail={"/rest/organisation/103"})
         report = fetch(folder, limit=None, transport=first)
-        assert (report.fetched, report.kept) == (2, 0) and report.problems == [
+        # the index, 3 lookups, 2 of the 3 organisations, the searches of the 2 agreements of the lookup
+        assert (report.fetched, report.kept) == (8, 0) and report.problems == [
             "https://social.brussels/rest/organisation/103: HTTP 500"
         ]
+        assert "/rest/search/organisation" in first.calls  # ?agreements=9001, then 9002
         second = Recorded()
         report = fetch(folder, transport=second)
-        assert (report.fetched, report.kept, second.calls) == (1, 2, ["/rest/organisation/103"])
+        assert (report.fetched, report.kept, second.calls) == (1, 8, ["/rest/organisation/103"])
     assert sorted(p.name for p in folder.iterdir()) == [
+        "actionzones.json",
+        "agreement-9001.json",
+        "agreement-9002.json",
+        "agreements.json",
         "index.json",
         "organisation-101.json",
         "organisation-102.json",
         "organisation-103.json",
+        "sectors.json",
     ]
 
 
+def test_fetch_limit_caps_the_answers_asked_in_one_run(polite: Flask, tmp_path: Path) -> None:
+    with polite.app_context():
+        calls = Recorded()
+        report = fetch(tmp_path / "sb", limit=1, transport=calls)
+    assert report.fetched == 5 and calls.calls[-1] == "/rest/organisation/101"  # index, lookups, one organisation
+
+
 def _folder(tmp_path: Path) -> Path:
+    """A fetch folder holding every recorded answer."""
     folder = tmp_path / "sb"
     folder.mkdir()
     shutil.copy(RECORDED / "search.json", folder / "index.json")
-    for name in ("organisation-101.json", "organisation-102.json", "organisation-103.json"):
-        shutil.copy(RECORDED / name, folder / name)
+    for path in RECORDED.glob("*.json"):
+        if path.name != "search.json":
+            shutil.copy(path, folder / path.name)
     return folder
 
 
@@ -103,6 +126,78 @@ def test_import_maps_the_bilingual_fields_with_their_source_and_date(app: Flask,
         assert fiche.field_provenance["languages"] == {"source": "social-brussels"}
         assert db.session.query(Service).filter_by(source_id="103").one().languages == []
         assert run_import(social_brussels_importer(), folder).unchanged == 2
+
+
+def test_agreements_action_zones_and_sectors_are_mapped_and_what_lacks_is_reported(app: Flask, tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    with app.app_context():
+        report = run_import(social_brussels_importer(), folder)
+        fiche = db.session.query(Service).filter_by(source_id="101").one()
+        # its own agreement (also listed by the search of 9001: kept once), then the free text of otherAgreementFr
+        assert fiche.agreements_fr == "Agrément d'essai A - Autorité d'essai; Convention d'essai avec la commune"
+        assert fiche.agreements_nl == "Proeferkenning A - Proefoverheid; Proefovereenkomst met de gemeente"
+        assert (fiche.area_served_fr, fiche.area_served_nl) == ("Schaerbeek, Evere", "Schaarbeek, Evere")
+        assert [s.code for s in fiche.sectors] == ["mental_health"]  # their sector 107, through the shipped table
+        for name in ("agreements_fr", "agreements_nl", "area_served_fr", "area_served_nl"):
+            assert fiche.field_provenance[name] == {"source": "social-brussels"}
+        other = db.session.query(Service).filter_by(source_id="103").one()
+        # agreement 9003 has no label anywhere (warned); the search of agreement 9002 returned this organisation
+        assert (other.agreements_fr, other.agreements_nl) == (
+            "Agrément d'essai B - Autorité d'essai",
+            "Proeferkenning B - Proefoverheid",
+        )
+        assert (other.area_served_fr, other.area_served_nl) == ("Région bruxelloise", "Brussels Gewest")  # a bare id
+        assert other.sectors == []  # 9299 is unknown (warned), 241 is left unmapped by the table (not warned)
+        warnings = sorted(
+            (i.field, i.params.get("value"), i.params["file"], i.line) for i in report.issues if i.level == "warning"
+        )
+        assert warnings == [
+            ("agreements", "9003", "organisation-103.json", 1),
+            ("langStatus", "DE", "organisation-103.json", 1),
+            ("sectorsObjects", "9299", "organisation-103.json", 1),
+        ]
+        again = run_import(social_brussels_importer(), folder)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_the_sector_table_names_its_source_and_only_our_codes() -> None:
+    with SECTORS_TABLE.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with (SECTORS_TABLE.parent / "sectors.csv").open(encoding="utf-8") as fh:
+        ours = {row["code"] for row in csv.DictReader(fh)}
+    assert len(rows) == 21 and len({row["sector_id"] for row in rows}) == 21
+    assert {row["code"] for row in rows} - {""} <= ours
+    assert all("lukefromstarwars/elk" in row["evidence"] for row in rows)
+
+
+def test_an_export_file_with_lists_of_the_wrong_shape_is_imported_without_them(app: Flask, tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_text(
+        '[{"id": 201, "nameOfficialFr": "Maison d\'essai", "actionZones": "Schaerbeek", "agreements": [{"id": 1}],'
+        ' "otherAgreementNl": ["Proeftekst"], "sectorsObjects": null}]',
+        encoding="utf-8",
+    )
+    with app.app_context():
+        report = run_import(social_brussels_importer(), export)
+        assert report.created == 1
+        assert sorted((i.field, i.level) for i in report.issues) == [
+            ("actionZones", "warning"),
+            ("agreements", "warning"),
+        ]
+        fiche = db.session.query(Service).one()
+        assert (fiche.area_served_fr, fiche.agreements_fr, fiche.agreements_nl) == ("", "", "Proeftekst")
+
+
+def test_the_fiche_shows_the_agreements_and_the_area_with_their_source(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        run_import(social_brussels_importer(), _folder(tmp_path))
+        service_id = db.session.query(Service.id).filter_by(source_id="101").scalar()
+    client = app.test_client()
+    page = client.get(f"/fr/services/{service_id}").get_data(as_text=True)
+    assert "Agrément d&#39;essai A - Autorité d&#39;essai; Convention d&#39;essai avec la commune" in page
+    assert "Schaerbeek, Evere" in page and "Source : Bruxelles Social / Sociaal Brussel (8 nov. 2018)" in page
+    page = client.get(f"/nl/services/{service_id}").get_data(as_text=True)
+    assert "Erkend door" in page and "Proeferkenning A - Proefoverheid; Proefovereenkomst met de gemeente" in page
 
 
 def test_flask_import_social_brussels(app: Flask, tmp_path: Path) -> None:

@@ -1,9 +1,16 @@
 """Fetch Bruxelles Social / Sociaal Brussel politely into a folder that the importer reads (and a re-run resumes).
 
 1. `GET {base}/search/organisation/*` (the list of organisations) → `index.json`, once;
-2. `GET {base}/organisation/{id}` for each organisation not yet in the folder → `organisation-<id>.json`, with
-   SOCIAL_BRUSSELS_DELAY seconds between requests. An interrupted run starts again where it stopped; an answer that
-   is not 200 or not JSON is reported and skipped (the next run asks again).
+2. the lookups `GET {base}/agreements`, `{base}/actionzones` and `{base}/sectors` → `agreements.json`,
+   `actionzones.json`, `sectors.json`, once each (sectors.json is what a deployment reads to fill
+   directory/data/social_brussels_sectors.csv; the importer never reads it);
+3. `GET {base}/organisation/{id}` for each organisation not yet in the folder → `organisation-<id>.json`;
+4. `GET {base}/search/organisation?agreements={id}` for each agreement of the lookup → `agreement-<id>.json`
+   (the organisations that agreement covers: the filter is the one public reuse code calls).
+
+SOCIAL_BRUSSELS_DELAY seconds pass between requests. An interrupted run starts again where it stopped; an answer
+that is not 200 or not JSON is reported and skipped (the next run asks again). `limit` caps the organisations and
+agreement searches asked in one run.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ class FetchReport:
     problems: list[str] = field(default_factory=list)
 
 
+LOOKUPS = ("agreements", "actionzones", "sectors")
+
+
 def social_brussels_importer() -> SocialBrusselsImporter:
     """The importer with the configured licence note."""
     return SocialBrusselsImporter(licence=current_app.config["SOCIAL_BRUSSELS_LICENCE"])
@@ -39,31 +49,52 @@ def fetch(folder: Path, limit: int | None = None, transport: httpx.BaseTransport
     report = FetchReport()
     headers = {"User-Agent": config["SOCIAL_BRUSSELS_USER_AGENT"], "Accept": "application/json"}
     with httpx.Client(headers=headers, timeout=30.0, transport=transport) as client:
-        index_path = folder / "index.json"
-        if not index_path.exists():
-            answer = _get(client, f"{base}/search/organisation/*", report)
-            if answer is None:
-                return report
-            index_path.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
-            time.sleep(delay)
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        items = (index.get("organisations", index.get("results", [])) if isinstance(index, dict) else index) or []
-        for item in items:
-            key = str(item.get("id")) if isinstance(item, dict) else ""
-            if not key:
-                continue
-            target = folder / f"organisation-{key}.json"
+
+        def save(target: Path, url: str) -> bool:
+            """Ask `url` unless `target` is there; False when the answer could not be kept."""
             if target.exists():
                 report.kept += 1
-                continue
-            if limit is not None and report.fetched >= limit:
-                break
-            answer = _get(client, f"{base}/organisation/{key}", report)
-            if answer is not None:
-                target.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
-                report.fetched += 1
+                return True
+            answer = _get(client, url, report)
             time.sleep(delay)
+            if answer is None:
+                return False
+            target.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+            report.fetched += 1
+            return True
+
+        if not save(folder / "index.json", f"{base}/search/organisation/*"):
+            return report
+        for lookup in LOOKUPS:
+            save(folder / f"{lookup}.json", f"{base}/{lookup}")
+        queue = [
+            (folder / f"organisation-{key}.json", f"{base}/organisation/{key}") for key in _ids(folder / "index.json")
+        ]
+        queue += [
+            (
+                folder / f"agreement-{key}.json",
+                str(httpx.URL(f"{base}/search/organisation", params={"agreements": key})),
+            )
+            for key in _ids(folder / "agreements.json")
+        ]
+        asked = 0
+        for target, url in queue:
+            if not target.exists():
+                if limit is not None and asked >= limit:
+                    break
+                asked += 1
+            save(target, url)
     return report
+
+
+def _ids(file: Path) -> list[str]:
+    """The ids of the items a saved answer lists (an index, a lookup); [] when it is absent or unreadable."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    items = (data.get("organisations", data.get("results", [])) if isinstance(data, dict) else data) or []
+    return [str(item["id"]) for item in items if isinstance(item, dict) and item.get("id") not in (None, "")]
 
 
 def _get(client: httpx.Client, url: str, report: FetchReport) -> object | None:
