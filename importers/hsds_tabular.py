@@ -33,7 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "organization_identifiers": ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"),
     "services": (
         *("id", "organization_id", "name", "description", "url", "email", "status", "fees_description"),
-        *("application_process", "assured_date", X),
+        *("application_process", "accreditations", "assured_date", X),
     ),
     "phones": ("id", "service_id", "number", "type"),
     "languages": ("id", "service_id", "code"),

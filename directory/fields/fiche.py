@@ -181,6 +181,7 @@ FIELDS: tuple[Field, ...] = (
         "agreements",
         _l("Recognised by"),
         "area",
+        hsds="accreditations",
         help=_l("Who recognises or subsidises the service (agreement, decree, authority), separated by ;."),
     ),
     pair(
