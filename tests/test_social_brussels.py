@@ -18,6 +18,7 @@ from directory.importing.run import run_import
 from directory.importing.social_brussels import fetch, social_brussels_importer
 from directory.models import Service
 from importers.social_brussels import SECTORS_TABLE
+from tests.account_helpers import Team, edit_form_data, sign_in
 
 RECORDED = Path(__file__).parent / "data" / "social_brussels"
 
@@ -204,3 +205,26 @@ def test_flask_import_social_brussels(app: Flask, tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=["import", "social-brussels", str(_folder(tmp_path))])
     assert result.exit_code == 1  # one organisation was rejected
     assert "social-brussels: 2 created" in result.output and "organisation-102.json" in result.output
+
+
+def test_a_person_s_correction_wins_over_the_next_import(app: Flask, tmp_path: Path, team: Team) -> None:
+    """Edited by a moderator, the agreements lose their source note on the fiche; the next import keeps the
+    person's text and reports the difference."""
+    folder = _folder(tmp_path)
+    with app.app_context():
+        run_import(social_brussels_importer(), folder)
+        fiche = db.session.query(Service).filter_by(source_id="101").one()
+        data = edit_form_data(fiche, agreements_fr="Agrément d'essai A (vérifié par téléphone)")
+    client = sign_in(app.test_client(), team.moderator)
+    assert client.post(f"/fr/edit/services/{fiche.id}", data=data).status_code == 302
+    page = client.get(f"/fr/services/{fiche.id}").get_data(as_text=True)
+    assert "Agrément d&#39;essai A (vérifié par téléphone)" in page
+    assert "Source : Bruxelles Social / Sociaal Brussel" not in page.split("Agréé par", 1)[1].split("</dd>", 1)[0]
+    with app.app_context():
+        report = run_import(social_brussels_importer(), folder)
+        [conflict] = [i for i in report.issues if i.level == "conflict"]
+        assert conflict.field == "agreements_fr"
+        fiche = db.session.query(Service).filter_by(source_id="101").one()
+        assert fiche.agreements_fr == "Agrément d'essai A (vérifié par téléphone)"
+        assert fiche.field_provenance["agreements_fr"]["human"] is True
+        assert fiche.agreements_nl == "Proeferkenning A - Proefoverheid; Proefovereenkomst met de gemeente"
