@@ -32,11 +32,11 @@ def coverage_command(bassin: str | None) -> None:
 
 @data.command("social-brussels-fetch")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--limit", type=int, help="Fetch at most this many organisations in this run.")
+@click.option("--limit", type=int, help="Fetch at most this many organisations and agreement searches in this run.")
 @with_appcontext
 def social_brussels_fetch(folder: Path, limit: int | None) -> None:
-    """Fetch Bruxelles Social organisations into FOLDER, politely; run again to resume. Then:
-    `flask import social-brussels FOLDER`."""
+    """Fetch Bruxelles Social organisations, lookups and agreement searches into FOLDER, politely; run again to
+    resume. Then: `flask import social-brussels FOLDER`."""
     from directory.importing.social_brussels import fetch
 
     report = fetch(folder, limit=limit)
