@@ -136,21 +136,24 @@ def _labels(
 
 def _sectors(doc: dict, where: str, line: int, table: dict[str, str], problems: list[RowError]) -> list[str]:
     """Our codes for `sectorsObjects[].id`; an id the table lacks is a warning."""
-    raw = doc.get("sectorsObjects")
+    raw, key = doc.get("sectorsObjects"), "sectorsObjects"
+    if raw not in (None, "") and not isinstance(raw, list):
+        params = {"key": key, "file": where}
+        problems.append(RowError(line, key, "%(key)s in %(file)s is not a list: left out.", params, "warning"))
     codes = set()
     for item in raw if isinstance(raw, list) else []:
-        key = str(item.get("id", "")).strip() if isinstance(item, dict) else ""
-        if not key:
+        ident = str(item.get("id", "")).strip() if isinstance(item, dict) else ""
+        if not ident:
             continue
-        if key in table:
-            codes.add(table[key])  # "" for a sector the table leaves unmapped on purpose
+        if ident in table:
+            codes.add(table[ident])  # "" for a sector the table leaves unmapped on purpose
         else:
             problems.append(
                 RowError(
                     line,
-                    "sectorsObjects",
+                    key,
                     "Unknown sector id “%(value)s” in %(file)s: no sector recorded (see social_brussels_sectors.csv).",
-                    {"file": where, "value": key},
+                    {"file": where, "value": ident},
                     "warning",
                 )
             )

@@ -175,7 +175,7 @@ def test_an_export_file_with_lists_of_the_wrong_shape_is_imported_without_them(a
     export = tmp_path / "export.json"
     export.write_text(
         '[{"id": 201, "nameOfficialFr": "Maison d\'essai", "actionZones": "Schaerbeek", "agreements": [{"id": 1}],'
-        ' "otherAgreementNl": ["Proeftekst"], "sectorsObjects": null}]',
+        ' "otherAgreementNl": ["Proeftekst"], "sectorsObjects": {"id": 107}}]',
         encoding="utf-8",
     )
     with app.app_context():
@@ -184,6 +184,7 @@ def test_an_export_file_with_lists_of_the_wrong_shape_is_imported_without_them(a
         assert sorted((i.field, i.level) for i in report.issues) == [
             ("actionZones", "warning"),
             ("agreements", "warning"),
+            ("sectorsObjects", "warning"),
         ]
         fiche = db.session.query(Service).one()
         assert (fiche.area_served_fr, fiche.agreements_fr, fiche.agreements_nl) == ("", "", "Proeftekst")
