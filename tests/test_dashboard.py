@@ -6,17 +6,38 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+import random
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.geo.tagging import tag_location
-from directory.models import AreaPopulation, Candidate, Location, Role, ServiceStatus, UnmetSearch
+from directory.models import (
+    AccessCondition,
+    AreaPopulation,
+    Bassin,
+    Candidate,
+    CandidateStatus,
+    Cost,
+    Location,
+    Organization,
+    Phone,
+    Quartier,
+    Role,
+    Sector,
+    Service,
+    ServiceStatus,
+    UnmetSearch,
+)
+from directory.operations import coverage as coverage_ops
 from directory.operations import dashboard as figures
-from directory.operations import dashboard_unmet
+from directory.operations import dashboard_unmet, freshness
 from directory.operations.hours import BRUSSELS
 from directory.operations.population import per_10k, populations
 from tests.account_helpers import make_user, page_text, sign_in
@@ -192,3 +213,107 @@ def test_csv_export(client: FlaskClient, seeded: dict[str, str]) -> None:
     assert not any(r["area_name"] == "jean dupont" for r in rows)
     nl = client.get(f"/nl/zorgzones/{seeded['bassin']}.csv")
     assert nl.status_code == 200 and "Schaarbeek" in nl.get_data(as_text=True)
+
+
+def _generated_fiches(rnd: random.Random) -> None:
+    """150 fiches of every shape the figures must handle: 0–2 sectors, 0–2 locations (two in one quartier, one
+    outside the areas, with and without a street), inactive ones, each fact present or not, stale or not; and
+    pending candidates with 0–2 sectors, in a bassin or none."""
+    quartiers = db.session.execute(select(Quartier.code, Quartier.commune_nis, Quartier.bassin_code)).all()
+    sectors = list(db.session.scalars(select(Sector)))
+    now = datetime.now(UTC)
+    old, recent = now - timedelta(days=3 * 365), now - timedelta(days=10)
+    for i in range(150):
+        locations: list[Location] = []
+        area: tuple[str | None, ...] = (None, None, None)
+        for _ in range(rnd.choice([0, 1, 1, 1, 2, 2])):
+            same = locations and rnd.random() < 0.3  # a second location in the first one's quartier
+            q, commune, bassin = area if same else rnd.choice(quartiers)
+            area = (q, commune, bassin) if rnd.random() > 0.1 else (None, None, None)  # or outside the areas
+            q, commune, bassin = area
+            street = rnd.choice(["", "Rue Test"])
+            locations.append(Location(street_fr=street, street_nl="", house_number="1", postcode="1000",
+                                      commune_nis=commune, quartier_code=q, bassin_code=bassin))  # fmt: skip
+        service = Service(
+            organization=Organization(name_fr=f"Organisation {i}"),
+            name_fr=f"Service {i}",
+            status=rnd.choice([ServiceStatus.ACTIVE] * 5 + [ServiceStatus.INACTIVE]),
+            cost=rnd.choice(list(Cost)),
+            access=rnd.choice(list(AccessCondition)),
+            languages=rnd.choice([[], ["fr"], ["fr", "nl"]]),
+            opening_hours=rnd.choice([None, "", "Mo-Fr 09:00-17:00"]),
+            hours_note_fr=rnd.choice(["", "", "Sur rendez-vous"]),
+            verified_at=rnd.choice([None, None, old, recent]),
+            source_date=rnd.choice([None, old.date(), recent.date()]),
+            source=rnd.choice(["manual", "osm"]),
+            updated_at=rnd.choice([old, recent]),
+            locations=locations,
+        )
+        service.sectors = rnd.sample(sectors, rnd.choice([0, 1, 1, 1, 2]))
+        service.phones = [Phone(number="+3222220000")] if rnd.random() < 0.7 else []
+        db.session.add(service)
+    for i in range(30):
+        record = rnd.choice([{}, {"sectors": []}, {"sectors": [rnd.choice(sectors).code]},
+                             {"sectors": [s.code for s in rnd.sample(sectors, 2)]}])  # fmt: skip
+        bassin = rnd.choice([None, *(b for _q, _c, b in quartiers)])
+        db.session.add(Candidate(source="t", source_id=str(i), name_fr=f"Candidat {i}", record=record,
+                                 bassin_code=bassin))  # fmt: skip
+    db.session.commit()
+
+
+def _expected(bassin: str) -> dict[str, Any]:
+    """The figures of `bassin` counted fiche by fiche from the ORM objects (no SQL grouping)."""
+    listed = [s for s in db.session.scalars(select(Service)) if s.status != ServiceStatus.INACTIVE]
+    tables: dict[str, Counter] = {name: Counter() for name in figures.LEVELS}
+    cells: dict[tuple[str, str], coverage_ops.Cell] = defaultdict(coverage_ops.Cell)
+    stale_total = 0
+    for service in listed:
+        codes = [sector.code for sector in service.sectors] or [None]
+        places = [loc for loc in service.locations if not bassin or loc.bassin_code == bassin]
+        found = [{"sector": code, "commune": loc.commune_nis, "quartier": loc.quartier_code,
+                  "bassin": loc.bassin_code or ""} for code in codes for loc in places]  # fmt: skip
+        for name, columns in figures.LEVELS.items():
+            for key in {tuple(cell[column] for column in columns) for cell in found}:
+                if None not in key:
+                    tables[name][key if len(key) > 1 else (key[0] if key else None)] += 1
+        have = [
+            any(loc.street_fr or loc.street_nl for loc in service.locations),
+            bool(service.phones),
+            bool(service.opening_hours or service.hours_note_fr or service.hours_note_nl),
+            bool(service.languages),
+            service.cost != Cost.UNKNOWN,
+            service.access != AccessCondition.UNKNOWN,
+            service.verified_at is not None,
+        ]
+        areas = {loc.bassin_code or coverage_ops.NONE for loc in service.locations} or {coverage_ops.NONE}
+        for key in {(code or coverage_ops.NONE, area) for code in codes for area in areas}:
+            cells[key].add(1, map(int, have))
+        if freshness.is_stale(service) and (not bassin or bassin in areas):
+            stale_total += 1
+    for candidate in db.session.scalars(select(Candidate).where(Candidate.status == CandidateStatus.PENDING)):
+        for code in set((candidate.record or {}).get("sectors") or []) or {coverage_ops.NONE}:
+            cells[(code, candidate.bassin_code or coverage_ops.NONE)].candidates += 1
+    table = {key: cell for key, cell in cells.items() if not bassin or key[1] == bassin}
+    return {"tables": tables, "coverage": coverage_ops.totals(table, 0), "cells": dict(cells),
+            "stale_total": stale_total}  # fmt: skip
+
+
+def test_the_one_pass_figures_equal_a_fiche_by_fiche_count(app: Flask) -> None:
+    """The region's and every bassin's offer, completeness, candidates and stale fiches, read in one grouped pass,
+    equal a count made fiche by fiche, the coverage page's cells and the moderators' stale counts."""
+    figures.clear_cache()
+    with app.app_context():
+        _generated_fiches(random.Random(14))
+        db.session.expire_all()
+        stale_counts = {(b.code if b else ""): n for b, n in freshness.stale_counts()}
+        assert sum(stale_counts.values()) > 0
+        assert coverage_ops.coverage() == _expected("")["cells"]
+        for bassin in ["", *(code for (code,) in db.session.execute(select(Bassin.code)))]:
+            data, expected = figures.compute(bassin), _expected(bassin)
+            assert expected["tables"]["fiches"][None] > 0
+            assert data.fiches == expected["tables"]["fiches"][None]
+            for name in ("per_commune", "per_quartier", "per_sector", "by_commune", "by_quartier", "by_bassin"):
+                assert getattr(data, name) == dict(expected["tables"][name]), (bassin, name)
+            assert data.coverage == expected["coverage"]
+            assert data.stale_total == expected["stale_total"]
+            assert data.stale == ({bassin: stale_counts.get(bassin, 0)} if bassin else stale_counts)

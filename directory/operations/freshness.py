@@ -94,10 +94,14 @@ def _listed() -> ColumnElement:
     return Service.status != ServiceStatus.INACTIVE
 
 
+def stale_condition(now: datetime | None = None) -> ColumnElement[bool]:
+    """SQL: the fiche was not checked for FRESHNESS_STALE_AFTER_DAYS (as `is_stale`)."""
+    return _freshness_column() < (now or utcnow()) - _days("FRESHNESS_STALE_AFTER_DAYS")
+
+
 def stale_services(bassin_code: str | None = None, now: datetime | None = None, limit: int = 500) -> list[Service]:
     """Stale fiches, oldest first; of one bassin when given ("" = fiches with no known bassin)."""
-    cutoff = (now or utcnow()) - _days("FRESHNESS_STALE_AFTER_DAYS")
-    query = select(Service).where(_listed(), _freshness_column() < cutoff)
+    query = select(Service).where(_listed(), stale_condition(now))
     if bassin_code is not None:
         located = select(service_at_location.c.service_id).join(Location)
         if bassin_code:
@@ -109,30 +113,19 @@ def stale_services(bassin_code: str | None = None, now: datetime | None = None, 
 
 
 def stale_counts(now: datetime | None = None) -> list[tuple[Bassin | None, int]]:
-    """How many stale fiches each bassin has (a fiche counts in every bassin where it has a location)."""
-    cutoff = (now or utcnow()) - _days("FRESHNESS_STALE_AFTER_DAYS")
+    """How many stale fiches each bassin has (a fiche counts in every bassin where it has a location). The bassin
+    dashboard counts the same from its one pass over the fiches (operations/dashboard.py)."""
     rows = db.session.execute(
         select(Location.bassin_code, func.count(func.distinct(Service.id)))
         .select_from(Service)
         .outerjoin(service_at_location, service_at_location.c.service_id == Service.id)
         .outerjoin(Location, Location.id == service_at_location.c.location_id)
-        .where(_listed(), _freshness_column() < cutoff)
+        .where(_listed(), stale_condition(now))
         .group_by(Location.bassin_code)
     ).all()
     bassins = {b.code: b for b in db.session.scalars(select(Bassin))}
     counts = [(bassins.get(code) if code else None, count) for code, count in rows]
     return sorted(counts, key=lambda pair: (pair[0] is None, pair[0].name_fr if pair[0] else ""))
-
-
-def stale_total(bassin_code: str | None = None, now: datetime | None = None) -> int:
-    """How many distinct listed fiches are stale: all of them, or those with a location in `bassin_code`. A fiche
-    with locations in two bassins counts once (unlike the sum of `stale_counts`)."""
-    cutoff = (now or utcnow()) - _days("FRESHNESS_STALE_AFTER_DAYS")
-    query = select(func.count()).select_from(Service).where(_listed(), _freshness_column() < cutoff)
-    if bassin_code:
-        located = select(service_at_location.c.service_id).join(Location).where(Location.bassin_code == bassin_code)
-        query = query.where(Service.id.in_(located))
-    return db.session.scalar(query) or 0
 
 
 def due_reminders(now: datetime | None = None) -> dict[User, list[Service]]:
