@@ -79,8 +79,9 @@ def find_link(wanted: str) -> tuple[Service, Location] | None:
     links = _map("service_at_location")
     count = db.session.scalar(select(func.count()).select_from(service_at_location))
     if count != links.size:
-        links.ids.clear()
-        links.seen_until, links.last_id, links.size = None, 0, count
+        with links.lock:
+            links.ids.clear()
+            links.seen_until, links.last_id, links.size = None, 0, count
     links.refresh(Service, entries)
     found = links.ids.get(wanted.lower())
     if found is None:
