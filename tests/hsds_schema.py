@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from directory.config import REPO_ROOT
 from importers.hsds_tabular import typed
@@ -23,7 +25,21 @@ def _validator(schema: dict) -> Draft202012Validator:
 
 @functools.cache
 def _compiled(name: str) -> Draft202012Validator:
-    return _validator(json.loads((SCHEMAS / "compiled" / f"{name}.json").read_text(encoding="utf-8")))
+    """The compiled (self-contained) schema `name`, else the single object's schema, its references (`metadata.json`,
+    `taxonomy.json`…) read from the same folder."""
+    compiled = SCHEMAS / "compiled" / f"{name}.json"
+    if compiled.exists():
+        return _validator(json.loads(compiled.read_text(encoding="utf-8")))
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8")), DRAFT202012))
+        for path in SCHEMAS.glob("*.json")
+    ]
+    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    registry: Registry = Registry().with_resources(resources)
+    return Draft202012Validator(
+        {"$id": f"{name}.json", **schema}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 @functools.cache
@@ -35,7 +51,8 @@ def _tables() -> dict[str, Draft202012Validator]:
 
 
 def errors(name: str, obj: dict) -> list[str]:
-    """Every violation of `obj` against the compiled schema `name` ("service", "organization"…)."""
+    """Every violation of `obj` against the compiled schema `name` ("service", "organization"…) or, for an object
+    without one ("taxonomy", "taxonomy_term"), its own schema."""
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _compiled(name).iter_errors(obj)]
 
 

@@ -14,11 +14,25 @@ from jsonschema import Draft202012Validator
 
 from directory.api.openapi import document
 from directory.extensions import db
-from directory.operations.hsds import organization_uuid, service_uuid
+from directory.operations.hsds import link_uuid, location_uuid, organization_uuid, service_uuid, uid
 from tests.factories import ANDERLECHT, make_service
 from tests.hsds_schema import errors as hsds_errors
 
-HSDS_SCHEMAS = {"HsdsService": "service", "HsdsOrganization": "organization"}
+HSDS_SCHEMAS = {
+    "HsdsService": "service",
+    "HsdsOrganization": "organization",
+    "HsdsServiceAtLocation": "service_at_location",
+    "HsdsTaxonomy": "taxonomy",
+    "HsdsTaxonomyTerm": "taxonomy_term",
+}
+#: the official schema of the items of each HSDS list
+HSDS_ITEMS = {
+    "services": "service",
+    "organizations": "organization",
+    "service_at_locations": "service_at_location",
+    "taxonomies": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+}
 
 
 @pytest.fixture
@@ -34,6 +48,9 @@ def ids(app: Flask) -> dict[str, Any]:
             "organization": first.organization_id,
             "location": first.locations[0].id,
             "service_uuid": service_uuid(first),
+            "service_at_location_uuid": link_uuid(service_uuid(first), location_uuid(first.locations[0])),
+            "taxonomy_uuid": uid("taxonomy", "qfq-sectors"),
+            "taxonomy_term_uuid": uid("taxonomy_term", "qfq-sectors", "medical_house"),
             "organization_uuid": organization_uuid(first.organization),
             "bassin": first.locations[0].bassin_code,
         }
@@ -46,8 +63,9 @@ def _url(path: str, ids: dict[str, Any], missing: bool = False) -> str:
         path = path.replace("{level}", level).replace("{code}", "nowhere" if missing else ids["bassin"])
     path = path.replace("{format}", "csv")
     kind = "hsds" if "/hsds/" in path else "api"
-    for name in ("service", "organization", "location"):
-        if f"/{name}s/{{id}}" in path:
+    plurals = {"taxonomy": "taxonomies"}
+    for name in ("service", "organization", "location", "service_at_location", "taxonomy", "taxonomy_term"):
+        if path.endswith(f"/{plurals.get(name, name + 's')}/{{id}}"):
             value = ids[f"{name}_uuid"] if kind == "hsds" else ids[name]
             unknown = "00000000-0000-4000-8000-000000000000" if kind == "hsds" else 999999
             path = path.replace("{id}", str(unknown if missing else value))
@@ -71,7 +89,7 @@ def _check(response: Any, operation: dict, spec: dict) -> None:
     if name in HSDS_SCHEMAS:
         assert hsds_errors(HSDS_SCHEMAS[name], response.json) == []
     if name == "HsdsPage":
-        item = "organization" if "organizations" in response.request.path else "service"
+        item = HSDS_ITEMS[response.request.path.rsplit("/", 1)[-1]]
         assert [hsds_errors(item, obj) for obj in response.json["contents"]] == [[]] * len(response.json["contents"])
 
 

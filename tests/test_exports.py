@@ -174,3 +174,35 @@ def test_a_large_list_streams_in_every_format(app: Flask, client: FlaskClient) -
     assert archive.testzip() is None
     with archive.open("services.csv") as fh:
         assert len(list(csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")))) == len(ids)
+
+
+def test_the_hsds_zip_writes_shared_rows_once_across_batches(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Fiches sharing an organisation and a place, in batches of two: each organisation, place, address and term is
+    written once, every reference resolves, and the tables read back as the same services."""
+    from directory.api import exports
+    from importers.hsds_tabular import compile_tables, read_tables
+
+    monkeypatch.setattr(exports, "BATCH", 2)
+    with app.app_context():
+        first = make_service("Pharmacie Centrale", ("pharmacy",))
+        for n in range(4):
+            other = make_service(f"Pharmacie {n}", ("pharmacy",), at=ANDERLECHT)
+            other.organization = first.organization
+            if n % 2:
+                other.locations.append(first.locations[0])  # a second place, the first fiche's
+        db.session.commit()
+        wait_until_indexed()
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{EXPORT}hsds.zip?sector=pharmacy").data))
+    archive.extractall(tmp_path)
+    assert tabular_errors(tmp_path) == []
+    tables = read_tables(tmp_path)
+    for table in ("organizations", "locations", "addresses", "taxonomies", "taxonomy_terms"):
+        ids = [row["id"] for row in tables[table]]
+        assert ids and len(ids) == len(set(ids)), table
+    assert len(tables["organizations"]) == 1
+    places = {row["location_id"] for row in tables["service_at_location"]}
+    assert places == {row["id"] for row in tables["locations"]} and len(places) == 5  # one each, one shared
+    services = compile_tables(tables)  # every reference resolves
+    assert len(services) == 5 and sum(len(s["service_at_locations"]) for s in services) == 7

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import shutil
@@ -40,9 +41,7 @@ BATCH = 500
 EXPORT_REVISION = 2  # raise when the files' layout changes: clients' copies are then stale
 CHUNK = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: tables of the tabular form whose rows several services share: written once each
-SHARED = frozenset({"organizations", "organization_identifiers", "taxonomies", "taxonomy_terms", "locations"})
-SHARED |= {"addresses", "accessibility"}
+DIRECT = "services"  # the table of the tabular form zipped as it is written (the others are shared or small)
 COLUMNS = (
     "service_id", "url", "name_fr", "name_nl", "organization_fr", "organization_nl", "bce_number", "sectors",
     "publics", "street_fr", "street_nl", "house_number", "postcode", "commune", "quartier", "bassin", "lat", "lon",
@@ -78,14 +77,29 @@ def etag(fmt: str, lang: str, args: Mapping[str, Any]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+class IdSet:
+    """Database ids (non-negative integers) already met, one bit each: a table's ids are dense, so 400,000 places
+    take 50 KiB, where a Python set of them takes some 30 MiB."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+
+    def add(self, value: int) -> bool:
+        """Remember `value`; whether it is new."""
+        byte, mask = value >> 3, 1 << (value & 7)
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(byte + 1 - len(self.bits) + len(self.bits) // 2))
+        if self.bits[byte] & mask:
+            return False
+        self.bits[byte] |= mask
+        return True
+
+
 def service_ids(params: SearchParams) -> Iterator[list[int]]:
     """The matching service ids in the results page's order (each once), a page of the search at a time."""
-    seen: set[int] = set()
+    seen = IdSet()
     for hits in hit_pages(params, ["service_id"]):
-        fresh = [hit["service_id"] for hit in hits if hit["service_id"] not in seen]
-        page = list(dict.fromkeys(fresh))
-        seen.update(page)
-        yield page
+        yield [hit["service_id"] for hit in hits if seen.add(hit["service_id"])]
 
 
 class Record(SimpleNamespace):
@@ -231,6 +245,7 @@ class _Sink:
     def __init__(self) -> None:
         self.parts: list[bytes] = []
         self.size = 0
+        self.sent = False
 
     def write(self, data: bytes) -> int:
         self.parts.append(bytes(data))
@@ -243,8 +258,13 @@ class _Sink:
     def take(self) -> bytes:
         data = b"".join(self.parts)
         self.parts.clear()
-        self.size = 0
+        self.size, self.sent = 0, self.sent or bool(data)
         return data
+
+    def ready(self) -> bool:
+        """Whether to send what the buffer holds: a CHUNK, or anything at all before the first send (the client
+        sees the download start at once, not after the first 64 KiB of compressed output)."""
+        return self.size >= CHUNK or (not self.sent and self.size > 0)
 
 
 XLSX_PARTS = {
@@ -310,6 +330,7 @@ def xlsx_stream(fiches: Iterable[Any], lang: str) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as book:  # type: ignore[call-overload]
         for name, xml in XLSX_PARTS.items():
             book.writestr(name, XML_HEAD + xml)
+        yield sink.take()  # the workbook's small parts leave before the first fiche is read
         with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
             head = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             sheet.write((XML_HEAD + head).encode())
@@ -319,7 +340,7 @@ def xlsx_stream(fiches: Iterable[Any], lang: str) -> Iterator[bytes]:
                 if len(lines) >= 200:
                     sheet.write("".join(lines).encode())
                     lines.clear()
-                    if sink.size >= CHUNK:
+                    if sink.ready():
                         yield sink.take()
             sheet.write(("".join(lines) + "</sheetData></worksheet>").encode())
     yield sink.take()
@@ -327,50 +348,89 @@ def xlsx_stream(fiches: Iterable[Any], lang: str) -> Iterator[bytes]:
 
 def hsds_zip_stream(fiches: Iterable[Any]) -> Iterator[bytes]:
     """The HSDS tabular form (one CSV per table of the specification) zipped; shared rows written once. The
-    tables are written to temporary files a batch of fiches at a time, then zipped while they are sent."""
+    services table is compressed and sent as the fiches are read; the other tables go to temporary files a batch
+    at a time and are zipped after it."""
     folder = Path(tempfile.mkdtemp(prefix="export-"))
     try:
-        _write_tables(fiches, folder)
         sink = _Sink()
         with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as archive:  # type: ignore[call-overload]
+            with archive.open(f"{DIRECT}.csv", "w") as entry:
+                text = io.TextIOWrapper(entry, encoding="utf-8", newline="")
+                for _ in _write_tables(fiches, folder, text):
+                    if sink.ready():
+                        yield sink.take()
+                text.detach()  # flushed; the entry closes with its block
             for table in TABLES:
+                if table == DIRECT:
+                    continue
                 with (folder / f"{table}.csv").open("rb") as source, archive.open(f"{table}.csv", "w") as entry:
                     while chunk := source.read(CHUNK):
                         entry.write(chunk)
-                        if sink.size >= CHUNK:
+                        if sink.ready():
                             yield sink.take()
         yield sink.take()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write_tables(fiches: Iterable[Any], folder: Path) -> None:
-    """One CSV per HSDS table in `folder`, a batch of fiches at a time."""
-    handles = {table: (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") for table in TABLES}
+class SharedRows:
+    """Which shared rows of the tabular form are already written: organisations and places by their database id
+    (one bit each, IdSet), taxonomies and terms by UUID (a few hundred). The rows of an organisation (its
+    identifiers) and of a place (its address and accessibility) are written with it, in the same batch."""
+
+    #: shared table → the property holding its owner's UUID
+    OWNER = {"organizations": "id", "organization_identifiers": "organization_id", "locations": "id"}
+    OWNER |= {"addresses": "location_id", "accessibility": "location_id"}
+
+    def __init__(self) -> None:
+        self.organizations, self.places, self.terms = IdSet(), IdSet(), set[str]()
+
+    def fresh(self, batch: list[Any], compiled: list[dict]) -> set[str]:
+        """The UUIDs of the organisations and places of `batch` (fiches and their compiled form) not yet written;
+        they count as written from now on."""
+        new = set()
+        for service, hsds in zip(batch, compiled, strict=True):
+            if self.organizations.add(service.organization.id):
+                new.add(hsds["organization"]["id"])
+            for place, link in zip(service.locations, hsds.get("service_at_locations") or [], strict=True):
+                if self.places.add(place.id):
+                    new.add(link["location_id"])
+        return new
+
+    def keep(self, table: str, row: dict, new: set[str]) -> bool:
+        """Whether to write `row` of `table` (rows of other tables always are)."""
+        if table in self.OWNER:
+            return row[self.OWNER[table]] in new
+        if table in {"taxonomies", "taxonomy_terms"}:
+            if row["id"] in self.terms:
+                return False
+            self.terms.add(row["id"])
+        return True
+
+
+def _write_tables(fiches: Iterable[Any], folder: Path, direct: Any) -> Iterator[None]:
+    """One CSV per HSDS table: the DIRECT table to the text stream `direct`, the others to files in `folder`; a
+    batch of fiches at a time (yields after each)."""
+    handles = {t: (folder / f"{t}.csv").open("w", newline="", encoding="utf-8") for t in TABLES if t != DIRECT}
     try:
-        writers = {t: csv.DictWriter(handles[t], fieldnames=cols, extrasaction="ignore") for t, cols in TABLES.items()}
+        outputs = {**handles, DIRECT: direct}
+        writers = {t: csv.DictWriter(outputs[t], fieldnames=cols, extrasaction="ignore") for t, cols in TABLES.items()}
         for writer in writers.values():
             writer.writeheader()
-        seen: set[int] = set()  # the shared rows written, by the 64-bit hash of their UUID (40% of the memory of
-        # the strings; at 100,000 fiches some 400,000 places, addresses and organisations are shared rows)
-        batch: list[dict] = []
-
-        def flush() -> None:
-            for table, table_rows in flatten(batch).items():
+        shared, batch = SharedRows(), []
+        for service in itertools.chain(fiches, [None]):
+            if service is not None:
+                batch.append(service)
+                if len(batch) < BATCH:
+                    continue
+            compiled = [service_to_hsds(s) for s in batch]
+            new = shared.fresh(batch, compiled)
+            for table, table_rows in flatten(compiled).items():
                 for row in table_rows:
-                    if table in SHARED:
-                        key = hash(row["id"])
-                        if key in seen:
-                            continue
-                        seen.add(key)
-                    writers[table].writerow(row)
+                    if shared.keep(table, row, new):
+                        writers[table].writerow(row)
             batch.clear()
-
-        for service in fiches:
-            batch.append(service_to_hsds(service))
-            if len(batch) == BATCH:
-                flush()
-        flush()
+            yield None
     finally:
         for handle in handles.values():
             handle.close()

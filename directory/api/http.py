@@ -13,9 +13,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from directory.extensions import csrf, db
+from directory.search.params import InvalidSearch, _int
 from directory.security import rate_limit_reads
 
 MAX_PER_PAGE = 100
+MAX_PAGES = 1_000_000  # beyond any list the API holds; keeps offsets far from 64-bit overflow
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
@@ -50,15 +52,21 @@ def http_error(exc: HTTPException) -> Response:
     return error(status, messages().get(status, _("Unexpected error. Please try again later.")), headers=headers)
 
 
-def page_args(max_per_page: int = MAX_PER_PAGE) -> tuple[int, int]:
-    """`page` and `per_page` from the query string (400 in JSON when not whole numbers in range)."""
+def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    """The whole number `name` of the query string, from `low` to `high` (`default` when absent); a JSON 400 naming
+    the parameter, with the search form's translated message, when it is not one."""
     try:
-        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
-    except ValueError:
-        abort(400)
-    if page < 1 or not 1 <= per_page <= max_per_page:
-        abort(400)
-    return page, per_page
+        return _int(request.args, name, default, low, high)
+    except InvalidSearch as exc:
+        abort(error(400, exc.message, exc.field))
+
+
+def page_args(max_per_page: int = MAX_PER_PAGE) -> tuple[int, int]:
+    """`page` (1–MAX_PAGES) and `per_page` (1–`max_per_page`) from the query string: a JSON 400 when not whole
+    numbers in range (a huge page would overflow the database's integers)."""
+    page = int_arg("page", 1, 1, MAX_PAGES)
+    per_page = int_arg("per_page", 20, 1, max_per_page)
+    return page or 1, per_page or 20
 
 
 def invalid(field: str) -> NoReturn:

@@ -7,7 +7,7 @@ from typing import Any
 
 from directory.search.settings import FACETS
 
-HSDS_SCHEMA = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/{}.json"
+HSDS_SCHEMA = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/{}.json"
 EXPORT_FORMATS = {
     "csv": ("text/csv", "One row per fiche and place, FR and NL columns; formulas neutralised."),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The same rows as a workbook."),
@@ -38,8 +38,16 @@ REF = {
         "HsdsService",
         "HsdsOrganization",
         "HsdsPage",
+        "HsdsServiceAtLocation",
+        "HsdsTaxonomy",
+        "HsdsTaxonomyTerm",
     )
 }
+
+
+def _hsds(required: list[str], what: str, schema: str) -> dict:
+    """An HSDS object: its required properties; the official schema it follows is named in its description."""
+    return {"type": "object", "required": required, "description": f"{what}: {HSDS_SCHEMA.format(schema)}"}
 
 
 def _page(item: dict) -> dict:
@@ -132,16 +140,17 @@ SCHEMAS: dict[str, dict] = {
     ),
     "Hit": {"type": "object", "required": ["service_id"], "properties": {"service_id": INT}},
     "Facet": _obj(["value", "label", "count", "selected"], value=S, label=S, count=INT, selected=B),
-    "HsdsService": {
-        "type": "object",
-        "required": ["id", "name", "status"],
-        "description": "A compiled HSDS 3.0 service: " + HSDS_SCHEMA.format("service"),
-    },
-    "HsdsOrganization": {
-        "type": "object",
-        "required": ["id", "name", "description"],
-        "description": "A compiled HSDS 3.0 organization: " + HSDS_SCHEMA.format("organization"),
-    },
+    "HsdsService": _hsds(["id", "name", "status"], "A compiled HSDS 3.0 service", "compiled/service"),
+    "HsdsOrganization": _hsds(
+        ["id", "name", "description"], "A compiled HSDS 3.0 organization", "compiled/organization"
+    ),
+    "HsdsServiceAtLocation": _hsds(
+        ["id", "service_id", "location_id"],
+        "A compiled HSDS 3.0 service_at_location with its service and location",
+        "compiled/service_at_location",
+    ),
+    "HsdsTaxonomy": _hsds(["id", "name", "description"], "An HSDS 3.0 taxonomy", "taxonomy"),
+    "HsdsTaxonomyTerm": _hsds(["id", "name", "description"], "An HSDS 3.0 taxonomy term", "taxonomy_term"),
     "HsdsPage": _obj(
         ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"],
         total_items=INT,
@@ -182,6 +191,18 @@ HSDS_FORMAT = _param(
     "format", "json (pages, the default) or ndjson (every match, one per line, no pages).", {"enum": ["json", "ndjson"]}
 )
 HSDS_SEARCH = _param("search", "Full text search: every word in a name or description (French or Dutch).")
+HSDS_PLACE_PARAMS = [
+    _param(
+        "postcode",
+        "Belgian postcode (4 digits): places with this postcode; with `proximity`, the centre the distance is measured "
+        "from.",
+    ),
+    _param(
+        "proximity",
+        "Metres (whole number, 1–50000) from the centre of `postcode`: places within that distance.",
+        {"type": "string", "pattern": "^[0-9]+$"},
+    ),
+]
 HSDS_SERVICE_PARAMS = [
     HSDS_SEARCH,
     _param("taxonomy_term_id", "Services with this taxonomy term (its UUID, or our code such as `pharmacy`)."),
@@ -197,8 +218,25 @@ HSDS_SERVICE_PARAMS = [
     HSDS_FORMAT,
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
     _param("per_page", "Items per page (1–100; up to 10,000 with minimal).", {"type": "integer", "minimum": 1}),
+    *HSDS_PLACE_PARAMS,
 ]
 FULL_SERVICE = _param("full_service", "false: the organization's services without their nested objects.", BOOL)
+HSDS_LINK_PARAMS = [
+    *(p for p in HSDS_SERVICE_PARAMS if p["name"] not in {"minimal", "full", "per_page"}),
+    _param("full", "false: each service and location without their nested objects (default true).", BOOL),
+    PAGE_PARAMS[1],
+]
+HSDS_VOCABULARY_PARAMS = [
+    _param("search", "Every word in the code, name or description."),
+    HSDS_FORMAT,
+    *PAGE_PARAMS,
+]
+HSDS_TERM_PARAMS = [
+    *HSDS_VOCABULARY_PARAMS,
+    _param("taxonomy_id", "Terms of this taxonomy (its UUID, or `qfq-sectors` / `qfq-publics`)."),
+    _param("top_only", "true: top-level terms only (our vocabularies are flat: every term).", BOOL),
+    _param("parent_id", "Terms whose parent is this term (our vocabularies are flat: none)."),
+]
 HSDS_ORGANIZATION_PARAMS = [
     HSDS_SEARCH,
     _param("full", "false: organizations without their services (default true).", BOOL),
@@ -310,6 +348,30 @@ def document() -> dict:
         ),
         "/api/v1/hsds/organizations/{id}": _get(
             "One HSDS organization.", _json(REF["HsdsOrganization"]), [UUID, FULL_SERVICE], "hsds"
+        ),
+        "/api/v1/hsds/service_at_locations": _get(
+            "Each HSDS service at each of its locations, with the services' filters and `postcode` / `proximity`.",
+            _hsds_list(),
+            HSDS_LINK_PARAMS,
+            "hsds",
+        ),
+        "/api/v1/hsds/service_at_locations/{id}": _get(
+            "One HSDS service at one location, fully nested.", _json(REF["HsdsServiceAtLocation"]), [UUID], "hsds"
+        ),
+        "/api/v1/hsds/taxonomies": _get(
+            "Our vocabularies (sectors, publics) as HSDS taxonomies.", _hsds_list(), HSDS_VOCABULARY_PARAMS, "hsds"
+        ),
+        "/api/v1/hsds/taxonomies/{id}": _get(
+            "One HSDS taxonomy.",
+            _json(REF["HsdsTaxonomy"]),
+            [_param("id", "The taxonomy's UUID or name.", where="path")],
+            "hsds",
+        ),
+        "/api/v1/hsds/taxonomy_terms": _get(
+            "Every sector and public as an HSDS taxonomy term.", _hsds_list(), HSDS_TERM_PARAMS, "hsds"
+        ),
+        "/api/v1/hsds/taxonomy_terms/{id}": _get(
+            "One HSDS taxonomy term.", _json(REF["HsdsTaxonomyTerm"]), [UUID], "hsds"
         ),
         "/api/v1/export/services.{format}": _get(
             "Every service the search finds, as a file (streamed).",

@@ -52,8 +52,9 @@ def is_uuid(value: str) -> bool:
     return True
 
 
-def service_uuid(service: Service) -> str:
-    """The UUID a fiche imported from HSDS came with, else one derived from its source and source_id."""
+def service_uuid(service: Any) -> str:
+    """The UUID a fiche (or a row with its id, source and source_id) imported from HSDS came with, else one derived
+    from its source and source_id."""
     if service.source_id and is_uuid(service.source_id):
         return service.source_id
     return uid("service", service.source, service.source_id or service.id)
@@ -112,7 +113,7 @@ def _week(expr: str) -> tuple[tuple[str, str, str], ...]:
 
 
 def _location(location: Location) -> dict:
-    lid = uid("location", location.id)
+    lid = location_uuid(location)
     street = " ".join(p for p in (location.street_fr or location.street_nl, location.house_number) if p)
     address = {
         "id": uid(lid, "address"),
@@ -173,37 +174,73 @@ def organization_to_hsds(org: Organization) -> dict:
     )
 
 
+def taxonomy_to_hsds(name: str) -> dict:
+    """One of our vocabularies (`sectors`, `publics`) as an HSDS taxonomy."""
+    taxonomy, _, description = TAXONOMIES[name]
+    return {"id": uid("taxonomy", taxonomy), "name": taxonomy, "description": description}
+
+
+def term_to_hsds(name: str, term: Any) -> dict:
+    """A sector or public (vocabulary `name`) as an HSDS taxonomy term: French name, "French / Dutch" description."""
+    taxonomy = TAXONOMIES[name][0]
+    return {
+        "id": uid("taxonomy_term", taxonomy, term.code),
+        "code": term.code,
+        "name": term.name_fr,
+        "description": f"{term.name_fr} / {term.name_nl}",
+        "taxonomy": taxonomy,
+        "taxonomy_id": uid("taxonomy", taxonomy),
+    }
+
+
 def _attributes(sid: str, service: Service) -> list[dict]:
     """Sectors and publics as taxonomy terms of our two taxonomies."""
     rows = []
     for name, (taxonomy, link_type, _) in TAXONOMIES.items():
         for term in getattr(service, name):
-            term_id = uid("taxonomy_term", taxonomy, term.code)
-            description = f"{term.name_fr} / {term.name_nl}"
+            compiled = term_to_hsds(name, term)
             rows.append(
                 {
                     "id": uid(sid, "attribute", taxonomy, term.code),
                     "link_id": sid,
                     "link_entity": "service",
                     "link_type": link_type,
-                    "taxonomy_term_id": term_id,
-                    "taxonomy_term": {
-                        "id": term_id,
-                        "code": term.code,
-                        "name": term.name_fr,
-                        "description": description,
-                        "taxonomy": taxonomy,
-                        "taxonomy_id": uid("taxonomy", taxonomy),
-                    },
+                    "taxonomy_term_id": compiled["id"],
+                    "taxonomy_term": compiled,
                 }
             )
     return rows
 
 
-def service_to_hsds(service: Service) -> dict:
-    """One compiled HSDS service object."""
+def link_uuid(service_id: str, location_id: str) -> str:
+    """The UUID of a service_at_location: from the service's and the location's UUIDs."""
+    return uid(service_id, location_id)
+
+
+def location_uuid(location: Any) -> str:
+    return uid("location", location.id)
+
+
+def flat(compiled: dict) -> dict:
+    """A compiled object without its nested objects (the specification's `full=false` lists)."""
+    return {key: value for key, value in compiled.items() if not isinstance(value, list | dict) or key == EXTENSION}
+
+
+def service_at_location_to_hsds(service: Service, location: Location, full: bool = True) -> dict:
+    """One service at one of its locations, with the location and the service (without its other locations);
+    without `full`, both without their nested objects."""
+    compiled = service_to_hsds(service, links=False)
+    place = _location(location)
+    link = {"id": link_uuid(compiled["id"], place["id"]), "service_id": compiled["id"], "location_id": place["id"]}
+    return link | (
+        {"location": place, "service": compiled} if full else {"location": flat(place), "service": flat(compiled)}
+    )
+
+
+def service_to_hsds(service: Service, links: bool = True) -> dict:
+    """One compiled HSDS service object (without `links`: without its service_at_locations)."""
     sid, org = service_uuid(service), organization_to_hsds(service.organization)
-    locations = [_location(location) for location in service.locations]
+    locations = [_location(location) for location in service.locations] if links else []
     document = _text(service, fields.BY_NAME["documents"])
     ours: dict[str, object] = {"source": service.source, "licence": service.source_licence}
     # functions offered at one location only, with their conditions (those of every location are `functions`)
@@ -232,7 +269,7 @@ def service_to_hsds(service: Service) -> dict:
             else [],
             "attributes": _attributes(sid, service),
             "service_at_locations": [
-                {"id": uid(sid, loc["id"]), "service_id": sid, "location_id": loc["id"], "location": loc}
+                {"id": link_uuid(sid, loc["id"]), "service_id": sid, "location_id": loc["id"], "location": loc}
                 for loc in locations
             ],
             EXTENSION: extension(service, "service") | compact(lists) | compact(ours),

@@ -1,24 +1,48 @@
 """Open Referral HSDS 3.0 read API under /api/v1/hsds, following the specification's own openapi.json: `/`,
-`/services`, `/services/{id}`, `/organizations`, `/organizations/{id}`. Ids are the UUIDs of the HSDS export
-(directory.operations.hsds); objects are built by the same code as the export, so they validate the same way."""
+`/services`, `/organizations`, `/service_at_locations`, `/taxonomies`, `/taxonomy_terms` and each one by its id.
+Ids are the UUIDs of the HSDS export (directory.operations.hsds); objects are built by the same code as the export,
+so they validate the same way."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, request, stream_with_context, url_for
-from sqlalchemy import and_, false, func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import and_, false, func, or_, select, tuple_
 from werkzeug.wrappers import Response
 
 from directory.api import hsds_ids
-from directory.api.http import MAX_PER_PAGE, conditional, data_changed_at, invalid, page_args, protect
+from directory.api.http import (
+    MAX_PER_PAGE,
+    conditional,
+    data_changed_at,
+    error,
+    int_arg,
+    invalid,
+    page_args,
+    protect,
+)
 from directory.extensions import db
-from directory.models import Organization, Public, Sector, Service
-from directory.models.services import service_public, service_sector, whole_service
-from directory.operations.hsds import organization_to_hsds, organization_uuid, service_to_hsds, service_uuid, uid
+from directory.models import Location, Organization, PostalCode, Public, Sector, Service
+from directory.models.services import service_at_location, service_public, service_sector, whole_service
+from directory.operations.hsds import (
+    flat,
+    organization_to_hsds,
+    organization_uuid,
+    service_at_location_to_hsds,
+    service_to_hsds,
+    service_uuid,
+    taxonomy_to_hsds,
+    term_to_hsds,
+    uid,
+)
+from directory.search.params import MAX_RADIUS
+from directory.search.sqlsearch import METRES_PER_DEGREE, distance2
 from importers.hsds_tabular import TAXONOMIES
 
 bp = Blueprint("api_hsds", __name__, url_prefix="/api/v1/hsds")
@@ -110,7 +134,30 @@ def service_filters() -> list[Any]:
         conditions.append(Service.organization_id == org.id if org is not None else false())
     if (since := modified_after()) is not None:
         conditions.append(Service.updated_at >= since)
+    if places := place_filters():
+        at = select(service_at_location.c.service_id).join(Location, Location.id == service_at_location.c.location_id)
+        conditions.append(Service.id.in_(at.where(*places)))
     return conditions
+
+
+def place_filters() -> list[Any]:
+    """The conditions of `postcode` and `proximity` on locations: without `proximity`, the places with this
+    postcode; with it, the places within that many metres of the postcode's centre (its point in the region's
+    postcode table). A postcode we do not know matches nothing."""
+    postcode, proximity = request.args.get("postcode", "").strip(), request.args.get("proximity", "").strip()
+    if not postcode:
+        if proximity:
+            abort(error(400, _("proximity needs a postcode: the distance is measured from its centre."), "proximity"))
+        return []
+    if not re.fullmatch(r"\d{4}", postcode):
+        invalid("postcode")
+    metres = int_arg("proximity", None, 1, MAX_RADIUS)
+    if metres is None:
+        return [Location.postcode == postcode]
+    centre = db.session.get(PostalCode, postcode)
+    if centre is None or centre.lat is None or centre.lon is None:
+        return [false()]
+    return [Location.lat.is_not(None), distance2((centre.lat, centre.lon)) <= (metres / METRES_PER_DEGREE) ** 2]
 
 
 def minimal(service: Service) -> dict:
@@ -119,36 +166,46 @@ def minimal(service: Service) -> dict:
     return {"id": service_uuid(service), "modified_date": changed.isoformat()}
 
 
-def flat(compiled: dict) -> dict:
-    """A service or organisation without its nested objects (`full=false`)."""
-    return {key: value for key, value in compiled.items() if not isinstance(value, list) and key != "organization"}
+def envelope(number: int, total: int, size: int, contents: list[dict]) -> dict:
+    """An HSDS page: `total_items, total_pages, page_number, size, first_page, last_page, empty, contents`."""
+    pages = -(-total // size)
+    payload = {"total_items": total, "total_pages": pages, "page_number": number, "size": len(contents)}
+    return payload | {
+        "first_page": number == 1,
+        "last_page": number >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
 
 
 def page(query: Any, total: int, build: Any, max_per_page: int = MAX_PER_PAGE) -> Response:
-    """An HSDS page: `total_items, total_pages, page_number, size, first_page, last_page, empty, contents`."""
+    """The page asked for of the rows of `query`, each built by `build`."""
     number, size = page_args(max_per_page)
     rows = db.session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
-    pages = -(-total // size)
-    payload = {"total_items": total, "total_pages": pages, "page_number": number, "size": len(rows)}
-    payload |= {"first_page": number == 1, "last_page": number >= pages, "empty": not rows}
-    return conditional(payload | {"contents": [build(row) for row in rows]}, data_changed_at(Service, Organization))
+    payload = envelope(number, total, size, [build(row) for row in rows])
+    return conditional(payload, data_changed_at(Service, Organization))
+
+
+def streamed(objects: Iterator[dict]) -> Response:
+    """`objects` as one JSON object per line, written as they come (`format=ndjson`)."""
+    lines = (json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)
+    return Response(stream_with_context(lines), mimetype="application/x-ndjson")
 
 
 def ndjson(query: Any, build: Any, model: Any) -> Response:
-    """Every row of `query` as one JSON object per line, read by keyset pages of 500 (`format=ndjson`)."""
+    """Every row of `query`, built by `build`, read by keyset pages of 500 (`format=ndjson`)."""
 
-    def lines() -> Iterator[str]:
+    def objects() -> Iterator[dict]:
         last = 0
         while True:
             rows = db.session.scalars(query.where(model.id > last).limit(500)).unique().all()
-            for row in rows:
-                yield json.dumps(build(row), ensure_ascii=False) + "\n"
+            yield from (build(row) for row in rows)
             if len(rows) < 500:
                 return
             last = rows[-1].id
             db.session.expunge_all()
 
-    return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    return streamed(objects())
 
 
 @bp.get("/")
@@ -241,3 +298,124 @@ def organization(org_id: str) -> Response:
     if found is None:
         abort(404)
     return conditional(_organization(found, True, full_service), data_changed_at(Service, Organization))
+
+
+LINK_ORDER = (service_at_location.c.service_id, service_at_location.c.location_id)
+
+
+def _links_query(conditions: list[Any]) -> Any:
+    """(service id, location id) of the links of published services meeting `conditions` (on Service, Location)."""
+    return (
+        select(*LINK_ORDER)
+        .join(Service, Service.id == service_at_location.c.service_id)
+        .join(Location, Location.id == service_at_location.c.location_id)
+        .where(*conditions)
+    )
+
+
+def _link_objects(pairs: Sequence[Any], full: bool) -> list[dict]:
+    """The compiled service_at_locations of (service id, location id) pairs, their services read in one query."""
+    wanted = {sid for sid, _ in pairs}
+    found = db.session.scalars(select(Service).where(Service.id.in_(wanted)).options(*whole_service())).unique()
+    services = {service.id: service for service in found}
+    places = {(sid, loc.id): loc for sid, service in services.items() for loc in service.locations}
+    return [service_at_location_to_hsds(services[sid], places[sid, lid], full) for sid, lid in pairs]
+
+
+@bp.get("/service_at_locations")
+def service_at_locations() -> Response:
+    """Each published service at each of its locations, with the services' filters and the places' `postcode` and
+    `proximity`; `full=false` without nested objects, `format=ndjson` every match without pages."""
+    fmt, full = answer_format(), flag("full", True)
+    query = _links_query([*service_filters(), *place_filters()])
+    if fmt == "ndjson":
+
+        def objects() -> Iterator[dict]:
+            last: tuple[int, int] = (0, 0)
+            while pairs := db.session.execute(
+                query.where(tuple_(*LINK_ORDER) > last).order_by(*LINK_ORDER).limit(500)
+            ).all():
+                yield from _link_objects(pairs, full)
+                last = tuple(pairs[-1])  # type: ignore[assignment]
+                db.session.expunge_all()
+
+        return streamed(objects())
+    number, size = page_args()
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pairs = db.session.execute(query.order_by(*LINK_ORDER).limit(size).offset((number - 1) * size)).all()
+    payload = envelope(number, total, size, _link_objects(pairs, full))
+    return conditional(payload, data_changed_at(Service, Organization))
+
+
+@bp.get("/service_at_locations/<link_id>")
+def service_at_location_by_id(link_id: str) -> Response:
+    """One published service at one of its locations, fully nested, by its UUID."""
+    found = hsds_ids.find_link(link_id)
+    if found is None:
+        abort(404)
+    return conditional(service_at_location_to_hsds(*found), data_changed_at(Service, Organization))
+
+
+def _vocabulary_answer(objects: list[dict]) -> Response:
+    """A small list (taxonomies, terms) as an HSDS page or, with `format=ndjson`, one object per line."""
+    fmt = answer_format()
+    if fmt == "ndjson":
+        return streamed(iter(objects))
+    number, size = page_args()
+    return conditional(envelope(number, len(objects), size, objects[(number - 1) * size : number * size]))
+
+
+def _matches(obj: dict) -> bool:
+    """Whether every word of `search` is in the object's name, code or description (any case)."""
+    text = " ".join(str(obj.get(key, "")) for key in ("name", "code", "description")).lower()
+    return all(word.lower() in text for word in request.args.get("search", "").split()[:10])
+
+
+def _taxonomies() -> list[dict]:
+    return [taxonomy_to_hsds(name) for name in TAXONOMIES]
+
+
+def _terms_of(taxonomy: dict | None = None) -> list[dict]:
+    """Every term of our taxonomies (of `taxonomy` only when given), in code order."""
+    terms = []
+    for name, (_table, _column, model) in LINKS.items():
+        if taxonomy is None or taxonomy["name"] == TAXONOMIES[name][0]:
+            terms += [term_to_hsds(name, row) for row in db.session.scalars(select(model).order_by(model.code))]
+    return terms
+
+
+@bp.get("/taxonomies")
+def taxonomies() -> Response:
+    """Our two vocabularies (sectors, publics) as HSDS taxonomies; `search` in their names and descriptions."""
+    return _vocabulary_answer([t for t in _taxonomies() if _matches(t)])
+
+
+@bp.get("/taxonomies/<taxonomy_id>")
+def taxonomy(taxonomy_id: str) -> Response:
+    """One taxonomy by its UUID (or its name, `qfq-sectors` / `qfq-publics`)."""
+    found = next((t for t in _taxonomies() if taxonomy_id.lower() in {t["id"], t["name"]}), None)
+    if found is None:
+        abort(404)
+    return conditional(found)
+
+
+@bp.get("/taxonomy_terms")
+def taxonomy_terms() -> Response:
+    """Every sector and public as an HSDS taxonomy term: `search` in their codes, names and descriptions,
+    `taxonomy_id` (UUID or name) narrows to one taxonomy; our vocabularies are flat, so `top_only` keeps every term
+    and `parent_id` matches none."""
+    flag("top_only", False)
+    chosen = None
+    if wanted := request.args.get("taxonomy_id", "").strip():
+        chosen = next((t for t in _taxonomies() if wanted.lower() in {t["id"], t["name"]}), {"name": None})
+    terms = [] if request.args.get("parent_id", "").strip() else _terms_of(chosen)
+    return _vocabulary_answer([t for t in terms if _matches(t)])
+
+
+@bp.get("/taxonomy_terms/<term_id>")
+def taxonomy_term(term_id: str) -> Response:
+    """One sector or public as an HSDS taxonomy term, by its UUID."""
+    found = next((t for t in _terms_of() if t["id"] == term_id.lower()), None)
+    if found is None:
+        abort(404)
+    return conditional(found)
