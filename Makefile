@@ -13,8 +13,11 @@ run: install
 	$(FLASK) setup
 	PORT=$(PORT) $(FLASK) serve
 
+# Both cores: each pytest-xdist worker has its own Meilisearch, database copies and browser; the tests on the
+# `make run` data share one worker (tests/conftest.py), the others are dealt out test by test.
+TEST_WORKERS ?= 2
 test: install chromium lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 install: system-libs $(VENV)/.installed $(MEILI) static/vendor/.installed $(MO)
 

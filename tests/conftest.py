@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from directory import create_app
 from directory.config import REPO_ROOT
@@ -19,25 +24,56 @@ from directory.search.server import MeiliProcess, free_port, install_binary
 from tests.account_helpers import Team, make_team
 
 MEILI_KEY = "test-master-key-0123456789abcdef"
+# Meilisearch syncs its store to disk after every task: a test's index costs 5 tasks, about 0.75 s on a busy
+# disk and 25 ms in memory. Its data lives in a RAM-backed directory when the machine has one (deleted after).
+MEMORY_DIR = Path("/dev/shm")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_no_sync_per_commit(dbapi_connection: Any, _record: Any) -> None:
+    """Test databases do not wait for the disk at every commit (WAL with synchronous=NORMAL: a crash of the
+    process loses nothing, a power cut the last commits): a test commits tens of times."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+@contextmanager
+def meili_process(fallback: Path) -> Iterator[MeiliProcess]:
+    """A started Meilisearch on a free loopback port, its data in memory when possible (else under `fallback`);
+    stopped and its data deleted at the end."""
+    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
+    memory = Path(tempfile.mkdtemp(prefix="qfq-test-meili-", dir=MEMORY_DIR)) if MEMORY_DIR.is_dir() else None
+    process = MeiliProcess(binary, (memory or fallback) / "meili-data", free_port(), MEILI_KEY)
+    try:
+        yield process.start()
+    finally:
+        process.stop()
+        if memory:
+            shutil.rmtree(memory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def meili_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeiliProcess]:
-    """One real Meilisearch server for the whole session, on a free loopback port, in a temp data dir."""
-    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
-    process = MeiliProcess(binary, tmp_path_factory.mktemp("meili") / "data", free_port(), MEILI_KEY).start()
-    yield process
-    process.stop()
+    """One real Meilisearch server for the whole session (for each xdist worker)."""
+    with meili_process(tmp_path_factory.mktemp("meili")) as process:
+        yield process
 
 
 @pytest.fixture
 def own_meili(tmp_path: Path) -> Iterator[MeiliProcess]:
     """A Meilisearch process of this test only, to stop, kill or restart (tests of faults and of several
     processes)."""
-    binary = install_binary(REPO_ROOT / "instance" / "meilisearch" / "meilisearch")
-    process = MeiliProcess(binary, tmp_path / "own-meili", free_port(), MEILI_KEY).start()
-    yield process
-    process.stop()
+    with meili_process(tmp_path) as process:
+        yield process
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n N --dist loadgroup` (make test), the tests on the `make run` data go to one worker, which
+    builds that data once; the others are spread test by test."""
+    for item in items:
+        if "run_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("run_app"))
 
 
 def _config(database_url: str, meili: MeiliProcess, prefix: str) -> dict:
@@ -86,12 +122,26 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory, meili_server: Meil
     return path
 
 
+def external_database_url() -> str | None:
+    """TEST_DATABASE_URL, the database's name suffixed with the pytest-xdist worker's (`…_gw0`): each worker
+    recreates its own database for every test."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not external or not worker:
+        return external
+    import sqlalchemy as sa
+
+    url = sa.make_url(external)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def seeded_postgres(meili_server: MeiliProcess) -> Iterator[Callable[[], str] | None]:
-    """With TEST_DATABASE_URL: the schema, geography and vocabularies built once in a template database
-    (`<name>_seed`); the function returned recreates the test database as a copy of it (PostgreSQL's
-    CREATE DATABASE … TEMPLATE, far faster than loading the geography for every test). None on SQLite."""
-    external = os.environ.get("TEST_DATABASE_URL")
+    """With TEST_DATABASE_URL (see `external_database_url`): the schema, geography and vocabularies built once
+    in a template database (`<name>_seed`); the function returned recreates the test database as a copy of it
+    (PostgreSQL's CREATE DATABASE … TEMPLATE, far faster than loading the geography for every test). None on
+    SQLite."""
+    external = external_database_url()
     if not external:
         yield None
         return

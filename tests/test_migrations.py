@@ -3,7 +3,6 @@ by `db.create_all()` before migrations is stamped and upgraded, and the models n
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from flask import Flask, current_app
 from directory import schema
 from directory.extensions import db
 from tests.account_helpers import make_team
+from tests.conftest import external_database_url
 
 
 def head() -> str:
@@ -27,7 +27,7 @@ def head() -> str:
 @pytest.fixture
 def empty_app(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Flask]:
     """The application on an empty database: a new SQLite file, or the PostgreSQL test database emptied."""
-    external = os.environ.get("TEST_DATABASE_URL")
+    external = external_database_url()
     application = make_app(SQLALCHEMY_DATABASE_URI=external or f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     with application.app_context():
         if external:

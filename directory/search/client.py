@@ -8,16 +8,25 @@ We need only a handful of endpoints, so one explicit client keeps the search end
 from __future__ import annotations
 
 import socket
+import ssl
 import time
+from functools import cache
 from typing import Any
 
 import httpx
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """The default TLS context (system certificates), made once: loading the certificates takes tens of
+    milliseconds, and every application, test and command opens a client."""
+    return httpx.create_ssl_context()
+
+
 def transport() -> httpx.HTTPTransport:
     """Keep-alive transport with TCP_NODELAY: headers and body go out in two writes, and Nagle's algorithm would
     hold the second one until the first is acknowledged."""
-    return httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    return httpx.HTTPTransport(verify=_tls(), socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
 
 
 class MeiliError(RuntimeError):

