@@ -147,10 +147,12 @@ def areas_many(places: list[tuple[float | None, float | None, str | None]]) -> l
         index = _index()
         points = shapely.points([places[i][1] for i in located], [places[i][0] for i in located])
         inside = shapely.contains(index.region, points)
-        near = shapely.distance(index.region, points) <= NEAREST_TOLERANCE_DEG
+        outside = [k for k in range(len(located)) if not inside[k]]  # the distance only where it decides
+        distances = shapely.distance(index.region, points[outside])
+        near = dict(zip(outside, distances <= NEAREST_TOLERANCE_DEG, strict=True))
         codes = {name: _first_many(getattr(index, name), points) for name in ("communes", "quartiers", "bassins")}
         for k, i in enumerate(located):
-            if not (inside[k] or near[k]):
+            if not (inside[k] or near.get(k)):
                 results[i] = areas(places[i][0], places[i][1], places[i][2])
                 continue
             found = {

@@ -40,15 +40,17 @@ def _parsed(raw: str, region: str) -> str:
     return e164
 
 
-def _remember(e164: str, number: phonenumbers.PhoneNumber) -> None:
-    """Keep the display form: the index documents show the number soon after (spares a second parse)."""
+def _remember(e164: str, number: phonenumbers.PhoneNumber) -> str:
+    """Keep and return the display form of a number just read: the index documents show it soon after (an
+    import's push), a results page shows the same numbers again. The one cache of display forms."""
     if len(_display) >= _DISPLAY_SIZE:
         _display.clear()
-    _display[e164] = _format(number)
+    shown = _display[e164] = _format(number)
+    return shown
 
 
 _DISPLAY_SIZE = 8192
-_display: dict[str, str] = {}
+_display: dict[str, str] = {}  # E.164 → display form
 
 
 def _format(number: phonenumbers.PhoneNumber) -> str:
@@ -60,7 +62,6 @@ def _format(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, fmt)
 
 
-@functools.lru_cache(maxsize=8192)  # pure; a results page formats twenty numbers, a parse costs ~0.5 ms
 def format_phone(e164: str) -> str:
     """Display form: national for Belgian numbers ("02 221 91 11"), international otherwise."""
     known = _display.get(e164)
@@ -70,7 +71,7 @@ def format_phone(e164: str) -> str:
         number = phonenumbers.parse(e164, "BE")
     except phonenumbers.NumberParseException:
         return e164
-    return _format(number)
+    return _remember(e164, number)
 
 
 def tel_uri(e164: str) -> str:

@@ -42,6 +42,18 @@ _DOCUMENT = {
 
 _LISTS = fields.owned_by("list", ("codes",))
 
+#: the columns `build_documents` reads, all that `documents_of` loads (not the provenance, dates of creation…)
+_SERVICE_COLUMNS = [
+    *_DOCUMENT["service"],
+    *("id", "organization_id", "status", "languages", "functions", "function_conditions", "website", "source"),
+    *("availability_updated_at", "verified_at", "updated_at", "source_date"),
+]
+_LOCATION_COLUMNS = [
+    *_DOCUMENT["location"],
+    *("id", "lat", "lon", "street_fr", "street_nl", "house_number", "commune_nis", "quartier_code", "bassin_code"),
+    "area_to_review",
+]
+
 
 def _plain(value: object) -> object:
     return str(value) if isinstance(value, str) else value  # StrEnum members become plain strings
@@ -208,7 +220,8 @@ def documents_of(session: Session, ids: Iterable[int]) -> list[dict]:
 
 def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list[SimpleNamespace]:
     """Plain objects with the attributes `build_documents` reads, for the services `ids`."""
-    services = _rows(connection, select(Service.__table__).where(Service.id.in_(ids)).order_by(Service.id))
+    columns = [Service.__table__.c[name] for name in dict.fromkeys(_SERVICE_COLUMNS)]
+    services = _rows(connection, select(*columns).where(Service.id.in_(ids)).order_by(Service.id))
     if not services:
         return []
     org_ids = {s.organization_id for s in services}
@@ -252,7 +265,7 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
     )
     locations = _grouped(
         connection,
-        select(service_at_location.c.service_id, *Location.__table__.columns)
+        select(service_at_location.c.service_id, *(Location.__table__.c[name] for name in _LOCATION_COLUMNS))
         .join(Location, Location.id == service_at_location.c.location_id)
         .where(service_at_location.c.service_id.in_(ids))
         .order_by(Location.id),

@@ -18,7 +18,12 @@ FACETS = (
     "wheelchair",
     "availability",
 )
-FILTERABLE = [*FACETS, "id", "status", "source", "service_id", "area_to_review", "verified_at", "_geo"]
+# Every attribute a filter names, and no other (each one costs indexing time): the facets, `id` (the opening-hours
+# pass, directory/search/opening.py) and `service_id` (a push deletes a service's old documents); `_geo` apart. Only
+# equality and IN are used (no <, >, TO), so comparison indexes are not built.
+FILTERABLE = [*FACETS, "id", "service_id"]
+#: what `sort_expression` (directory/search/query.py) sorts on
+SORTABLE = ["_geo", "name_fr", "name_nl", "verified_at"]
 SEARCHABLE = [
     "name_fr",
     "name_nl",
@@ -61,8 +66,15 @@ def index_settings() -> dict:
 
     return {
         "searchableAttributes": SEARCHABLE,
-        "filterableAttributes": FILTERABLE,
-        "sortableAttributes": ["_geo", "name_fr", "name_nl", "verified_at", "updated_at"],
+        "filterableAttributes": [
+            {
+                "attributePatterns": FILTERABLE,
+                "features": {"facetSearch": False, "filter": {"equality": True, "comparison": False}},
+            },
+            "_geo",
+        ],
+        "sortableAttributes": SORTABLE,
+        "facetSearch": False,  # facet values are counted, never searched (no /facet-search call)
         "displayedAttributes": ["*"],
         "localizedAttributes": [
             {"attributePatterns": ["*_fr"], "locales": ["fra"]},

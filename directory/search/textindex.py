@@ -37,14 +37,20 @@ _WORD = re.compile(r"[^\w]+", re.UNICODE)
 _ready: set[str] = set()
 
 
+#: the combining diacritical marks of Latin scripts (U+0300–U+036F, those `unicodedata.combining` says are): one
+#: regex pass strips the accents of French and Dutch text; a rarer mark is still found character by character
+_ACCENTS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]+")
+
+
 def normalise(value: str) -> str:
     """Lower case, accents removed, punctuation turned into spaces: 'Médecin-Généraliste' → 'medecin generaliste'."""
     value = value or ""
     if value.isascii():  # nothing to decompose (most of an import's text): skip the walk over each character
         plain = value
     else:
-        decomposed = unicodedata.normalize("NFKD", value)
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", value))
+        if not plain.isascii():
+            plain = "".join(c for c in plain if not unicodedata.combining(c))
     return " ".join(_WORD.sub(" ", plain.lower().replace("_", " ")).split())
 
 
