@@ -267,30 +267,33 @@ def _meili_search(params: SearchParams) -> SearchResult:
     return result
 
 
-_labels: dict[tuple[str, str, str], str] = {}
+_labels: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
 _labels_since = 0.0
 LABELS_SECONDS = 60.0  # as directory.labels caches the vocabulary and area names
 
 
-def _label(name: str, value: str, lang: str) -> str:
-    """`code_label`, kept for a minute: a page shows a few hundred facet values, each translated otherwise."""
+def _facet_labels(name: str, lang: str) -> dict[str, tuple[str, str]]:
+    """value → (`code_label`, its lower case for sorting) of one facet in one language, kept for a minute: a page
+    shows a few hundred facet values, each translated otherwise (the clock is read once per facet, not per value)."""
     global _labels_since
     now = time.monotonic()
     if now - _labels_since > LABELS_SECONDS:
         _labels.clear()
         _labels_since = now
-    key = (name, value, lang)
-    label = _labels.get(key)
-    if label is None:
-        label = _labels[key] = code_label(name, value, lang)
-    return label
+    return _labels.setdefault((name, lang), {})
 
 
 def _facet_list(name: str, counts: dict[str, int], params: SearchParams) -> list[FacetValue]:
     selected = set(params.filters.get(name, []))
-    values = [
-        FacetValue(value, _label(name, value, params.lang), count, value in selected) for value, count in counts.items()
-    ]
+    labels, lang = _facet_labels(name, params.lang), params.lang
     # A selected value with no result keeps its checkbox, so the user can untick it.
-    values += [FacetValue(v, _label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
-    return sorted(values, key=lambda f: (-f.count, f.label.lower()))
+    chosen = [(value, 0) for value in selected - counts.keys()]
+    ordered = []
+    for value, count in [*counts.items(), *chosen]:
+        label = labels.get(value)
+        if label is None:
+            text = code_label(name, value, lang)
+            label = labels[value] = (text, text.lower())
+        ordered.append((-count, label[1], FacetValue(value, label[0], count, value in selected)))
+    ordered.sort(key=lambda entry: entry[:2])
+    return [entry[2] for entry in ordered]
