@@ -49,6 +49,7 @@ def config(data: Path, url: str) -> dict:
         "MEILI_MASTER_KEY": KEY,
         "MEILI_INDEX_PREFIX": "bench_",
         "SEARCH_SYNC_ON_COMMIT": False,
+        "RATE_LIMIT_API": (1_000_000, 1),  # the sites share one database and the bench one loopback address
         "SHARED_DATA_DIR": str(REPO_ROOT.parent / "shared" / "data"),
     }
 
