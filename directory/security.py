@@ -19,11 +19,23 @@ from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
+from werkzeug.wrappers import Response
 
 from directory.extensions import db
 from directory.models import Service
@@ -228,6 +240,17 @@ def rate_limit_reads(scope: str, limit: tuple[int, int] | list[int]) -> None:
     if app.testing:  # tests send the next request right after this one: write before answering
         _write_hit(app, [(key, since)])
         return
+
+    @after_this_request
+    def queue_hit(response: Response) -> Response:
+        # Handed to the writer once the answer is sent: woken earlier, its thread would take the interpreter
+        # from the request still being answered (milliseconds under load).
+        response.call_on_close(lambda: _queue_hit(app, key, since))
+        return response
+
+
+def _queue_hit(app: Flask, key: str, since: Any) -> None:
+    """Hand one hit to the writer thread, started when none runs."""
     _hits.put((app, key, since))
     global _writer
     with _writer_lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -55,6 +56,29 @@ def test_nothing_matching_gives_no_junk_but_labelled_alternatives(app: Flask, cl
     shown = [name for hits in groups.values() for name in hits]
     assert not {"Pharma City Chasse", "Maison de quartier Chaussée de Mons"} & set(shown)
     assert all(group["label"] for group in result["alternatives"])
+
+
+def test_a_place_and_a_distance_ask_for_the_alternatives_in_the_same_request(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cpas_elsewhere(app)
+    meili = app.extensions["meili"]
+    paths: list[str] = []
+    send = meili.request
+    monkeypatch.setattr(
+        meili, "request", lambda method, path, *a, **k: paths.append(path) or send(method, path, *a, **k)
+    )
+    near = f"{MOLENBEEK[0]},{MOLENBEEK[1]}"
+    result = api(client, q="OCMW Anderlecht", lang="nl", near=near, radius="2000")
+    assert result["total"] == 0 and paths == ["/multi-search"]  # the search and its alternatives: one request
+    groups = {group["reason"]: names(group["hits"]) for group in result["alternatives"]}
+    assert groups["neighbouring_commune"] == ["CPAS de Molenbeek"]
+    paths.clear()
+    assert api(client, q="OCMW Molenbeek", lang="nl", near=near, radius="2000")["total"] == 1
+    assert paths == ["/multi-search"]  # found something: the alternatives asked along are not shown
+    paths.clear()
+    assert api(client, q="OCMW Anderlecht", lang="nl")["alternatives"]  # no second place: asked afterwards
+    assert paths == ["/multi-search", "/multi-search"]
 
 
 def test_words_that_used_to_pull_junk_find_nothing_unrelated(app: Flask, client: FlaskClient) -> None:

@@ -214,17 +214,12 @@ def missing_message(params) -> str:
     return _("No service matches “%(words)s”.", words=words or params.q)
 
 
-def find(params) -> list[Alternative]:
-    """The alternative groups for a search that found nothing (empty when nothing related exists), in one
-    multi-search."""
+def queries(params, found: list[Group], uid: str) -> list[dict]:
+    """The Meilisearch queries of the groups `found`, one each, in order."""
     from directory.search.query import RETRIEVED, sort_expression
 
-    found = groups(params)
-    if not found:
-        return []
-    uid = index_name()
     sort = [s for s in sort_expression(params) if s.startswith("_geoPoint")]
-    queries = []
+    asked = []
     for group in found:
         query = {
             "indexUid": uid,
@@ -235,6 +230,29 @@ def find(params) -> list[Alternative]:
         }
         if sort or params.origin:
             query["sort"] = sort or [f"_geoPoint({params.origin[0]}, {params.origin[1]}):asc"]
-        queries.append(query)
-    results = get_client().request("POST", "/multi-search", {"queries": queries})["results"]
-    return collect(params, found, [result["hits"] for result in results])
+        asked.append(query)
+    return asked
+
+
+def foreseen(params) -> list[Group] | None:
+    """The groups to ask for along with the search itself (directory.search.query.plan), or None to ask only if
+    it finds nothing (`find`, a second round trip).
+
+    Asked along when two places restrict the search at once: a place in the query and a chosen area or a
+    distance ("OCMW Anderlecht" in the bassin Nord-Est, or within 1.5 km of a point elsewhere), which often have
+    nothing in common. Asking always would cost every search of a kind the alternatives' own work (each group
+    about as much as the search itself at 100,000 fiches) for the few that find nothing."""
+    chosen = any(params.filters.get(area) for area in AREAS)
+    if params.understood.places() and (chosen or params.radius):
+        return groups(params)
+    return None
+
+
+def find(params) -> list[Alternative]:
+    """The alternative groups for a search that found nothing (empty when nothing related exists), in one
+    multi-search."""
+    found = groups(params)
+    if not found:
+        return []
+    results = get_client().request("POST", "/multi-search", {"queries": queries(params, found, index_name())})
+    return collect(params, found, [result["hits"] for result in results["results"]])

@@ -202,22 +202,47 @@ def run_search(params: SearchParams) -> SearchResult:
     return fallback.degrade(lambda: _meili_search(params), lambda: fallback.run_search(params))
 
 
+@dataclass
+class Plan:
+    """Everything one search asks Meilisearch, in one multi-search and in this order: `build_queries` (the main
+    query, one facet-count query per selected facet, the text query of other kinds), the fiches of unknown hours
+    (with an opening filter), then the alternatives' groups when the search may find nothing."""
+
+    queries: list[dict]
+    unknown: bool = False  # the fiches of unknown hours are asked for
+    groups: list | None = None  # [alternatives.Group] asked for along with the search; None: not asked
+
+
+def plan(params: SearchParams, uid: str) -> Plan:
+    """The multi-search of `params` (opening.restrict asks Meilisearch first when there is an opening filter).
+    The alternatives ride along when `alternatives.foreseen` expects a risk of nothing: a search that finds
+    nothing then costs one round trip, not two."""
+    from directory.search import alternatives, opening
+
+    extra, unknown_query = opening.restrict(params, uid) if params.open_at else ([], None)
+    asked = Plan(build_queries(params, uid, extra=extra), unknown=unknown_query is not None)
+    if unknown_query:
+        asked.queries.append(unknown_query)
+    if params.page == 1 and (found := alternatives.foreseen(params)) is not None:
+        asked.groups = found
+        asked.queries += alternatives.queries(params, found, uid)
+    return asked
+
+
 def _meili_search(params: SearchParams) -> SearchResult:
     """Run the search; raises directory.search.client.MeiliError if Meilisearch fails."""
-    from directory.search import alternatives, opening, ranking
+    from directory.search import alternatives, ranking
 
-    client, uid = get_client(), index_name()
-    extra, unknown_query = opening.restrict(params, uid) if params.open_at else ([], None)
-    queries = build_queries(params, uid, extra=extra)
-    if unknown_query:
-        queries.append(unknown_query)
-    results = client.request("POST", "/multi-search", {"queries": queries})["results"]
+    asked = plan(params, index_name())
+    results = get_client().request("POST", "/multi-search", {"queries": asked.queries})["results"]
+    along = len(asked.groups or ())  # the alternatives' answers come last
+    results, alternative_results = results[: len(results) - along], results[len(results) - along :]
     main = results[0]
     distributions = dict(main.get("facetDistribution") or {})
     for name, result in zip(params.filters, results[1 : 1 + len(params.filters)], strict=True):
         distributions[name] = (result.get("facetDistribution") or {}).get(name, {})
     total, hits = main.get("totalHits", 0), main["hits"]
-    if len(queries) > 1 + len(params.filters) + bool(unknown_query):  # the text query of other kinds
+    if len(results) > 1 + len(params.filters) + asked.unknown:  # the text query of other kinds
         other = results[1 + len(params.filters)]
         start = max(0, (params.page - 1) * params.per_page - total)
         hits = hits + other["hits"][start : start + params.per_page - len(hits)]
@@ -231,38 +256,44 @@ def _meili_search(params: SearchParams) -> SearchResult:
         facets={name: _facet_list(name, distributions.get(name, {}), params) for name in FACETS},
         params=params,
     )
-    if unknown_query:
+    if asked.unknown:
         result.unknown_hours = ranking.arrange(results[-1]["hits"], params)
         result.unknown_hours_total = results[-1].get("estimatedTotalHits", 0)
     if not result.total and params.page == 1:
-        result.alternatives = alternatives.find(params)
+        if asked.groups is None:
+            result.alternatives = alternatives.find(params)
+        elif asked.groups:
+            result.alternatives = alternatives.collect(params, asked.groups, [r["hits"] for r in alternative_results])
     return result
 
 
-_labels: dict[tuple[str, str, str], str] = {}
+_labels: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
 _labels_since = 0.0
 LABELS_SECONDS = 60.0  # as directory.labels caches the vocabulary and area names
 
 
-def _label(name: str, value: str, lang: str) -> str:
-    """`code_label`, kept for a minute: a page shows a few hundred facet values, each translated otherwise."""
+def _facet_labels(name: str, lang: str) -> dict[str, tuple[str, str]]:
+    """value → (`code_label`, its lower case for sorting) of one facet in one language, kept for a minute: a page
+    shows a few hundred facet values, each translated otherwise (the clock is read once per facet, not per value)."""
     global _labels_since
     now = time.monotonic()
     if now - _labels_since > LABELS_SECONDS:
         _labels.clear()
         _labels_since = now
-    key = (name, value, lang)
-    label = _labels.get(key)
-    if label is None:
-        label = _labels[key] = code_label(name, value, lang)
-    return label
+    return _labels.setdefault((name, lang), {})
 
 
 def _facet_list(name: str, counts: dict[str, int], params: SearchParams) -> list[FacetValue]:
     selected = set(params.filters.get(name, []))
-    values = [
-        FacetValue(value, _label(name, value, params.lang), count, value in selected) for value, count in counts.items()
-    ]
+    labels, lang = _facet_labels(name, params.lang), params.lang
     # A selected value with no result keeps its checkbox, so the user can untick it.
-    values += [FacetValue(v, _label(name, v, params.lang), 0, True) for v in selected - counts.keys()]
-    return sorted(values, key=lambda f: (-f.count, f.label.lower()))
+    chosen = [(value, 0) for value in selected - counts.keys()]
+    ordered = []
+    for value, count in [*counts.items(), *chosen]:
+        label = labels.get(value)
+        if label is None:
+            text = code_label(name, value, lang)
+            label = labels[value] = (text, text.lower())
+        ordered.append((-count, label[1], FacetValue(value, label[0], count, value in selected)))
+    ordered.sort(key=lambda entry: entry[:2])
+    return [entry[2] for entry in ordered]

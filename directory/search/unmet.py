@@ -48,8 +48,8 @@ def record_after_response(result) -> None:
     def schedule(response: Response) -> Response:
         if app.testing:  # tests read the row right after the response
             response.call_on_close(lambda: _write(app, lang, query, filters, alternatives))
-        else:  # a worker thread writes: the next request on this connection does not wait for the database
-            _enqueue((app, lang, query, filters, alternatives))
+        else:  # a worker thread writes, woken once the answer is sent: nothing waits for the database
+            response.call_on_close(lambda: _enqueue((app, lang, query, filters, alternatives)))
         return response
 
 
