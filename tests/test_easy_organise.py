@@ -3,11 +3,14 @@ answers it, and answered by those services (never by a sector), widening like th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 from flask.testing import FlaskClient
 
 from directory.extensions import db
 from directory.maps.needs import NEEDS, clear_cache, filters_for
+from directory.models import Service
 from directory.search.sync import wait_until_indexed
 from tests.account_helpers import page_text
 from tests.factories import ANDERLECHT, make_service
@@ -40,3 +43,20 @@ def test_sector_needs_keep_their_sectors(app: Flask) -> None:
             "function": ["concertation_organiser", "proximity_referent", "case_manager", "hospital_referent"]
         }
         assert set(filters_for("talk")) == {"sector"} and "organise" not in NEEDS
+
+
+def test_each_application_keeps_its_own_offered_needs(app: Flask, make_app: Callable[..., Flask]) -> None:
+    """The first screen's cache belongs to one application: another one in the same process (a test's next
+    application, a second site) reads its own database instead of the first one's answer."""
+    clear_cache()
+    with app.app_context():
+        service = make_service("Concertation Sud", ("social_work_centre",), at=ANDERLECHT, functions=["case_manager"])
+        db.session.commit()
+        service_id = service.id
+    assert "organiser mes soins" in page_text(app.test_client().get("/fr/facile/"))
+    with app.app_context():
+        db.session.get(Service, service_id).status = "inactive"
+        db.session.commit()
+    other = make_app()
+    assert "organiser mes soins" not in page_text(other.test_client().get("/fr/facile/"))
+    assert "organiser mes soins" in page_text(app.test_client().get("/fr/facile/"))  # its own minute-long cache

@@ -7,7 +7,9 @@ of its first sector that has one. Markers, lists and printed maps show that pict
 from __future__ import annotations
 
 import time
+from weakref import WeakKeyDictionary
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -34,26 +36,33 @@ FUNCTION_NEEDS = {
 EASY_NEEDS = {**NEEDS, "organise": _l("Someone to help me organise my care")}
 
 _CACHE_SECONDS = 60.0
-_cache: dict[str, tuple[float, dict[str, str]]] = {}
+# One cache per application: two applications in one process (tests, or a site with two databases) never share it.
+_caches: WeakKeyDictionary[Flask, dict[str, tuple[float, dict[str, str]]]] = WeakKeyDictionary()
+
+
+def _cache() -> dict[str, tuple[float, dict[str, str]]]:
+    return _caches.setdefault(current_app._get_current_object(), {})  # type: ignore[attr-defined]
 
 
 def sector_needs() -> dict[str, str]:
     """sector code → need, for sectors that answer one (cached for a minute)."""
     now = time.monotonic()
-    hit = _cache.get("sectors")
+    cache = _cache()
+    hit = cache.get("sectors")
     if hit and now - hit[0] < _CACHE_SECONDS:
         return hit[1]
     from directory.models import Sector
 
     rows = db.session.execute(select(Sector.code, Sector.pictogram).where(Sector.pictogram != "")).all()
     mapping = {code: need for code, need in rows if need in NEEDS}
-    _cache["sectors"] = (now, mapping)
+    cache["sectors"] = (now, mapping)
     return mapping
 
 
 def clear_cache() -> None:
-    """Forget the sector → need table (after a vocabulary change, or in tests)."""
-    _cache.clear()
+    """Forget the sector → need table and the offered needs of every application (after a vocabulary change, or
+    in tests)."""
+    _caches.clear()
 
 
 def need_of(sectors: list[str] | None) -> str:
@@ -95,7 +104,8 @@ def offered_needs() -> dict[str, object]:
     """The needs of the first screen: every sector need, and each function need that an active service answers at
     every address or at one (a button that could only lead to nothing is not shown). Cached for a minute."""
     now = time.monotonic()
-    hit = _cache.get("offered")
+    cache = _cache()
+    hit = cache.get("offered")
     if hit and now - hit[0] < _CACHE_SECONDS:
         return {need: EASY_NEEDS[need] for need in hit[1]}
     from sqlalchemy import Text, cast, or_
@@ -109,5 +119,5 @@ def offered_needs() -> dict[str, object]:
         declared = Service.status != "inactive", everywhere | Service.id.in_(at_one)
         if db.session.scalar(select(Service.id).where(*declared).limit(1)) is not None:
             offered[need] = ""
-    _cache["offered"] = (now, offered)
+    cache["offered"] = (now, offered)
     return {need: EASY_NEEDS[need] for need in offered}
