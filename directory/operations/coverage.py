@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import CompoundSelect, String, case, cast, exists, func, select, union
+from sqlalchemy import CompoundSelect, String, case, cast, exists, func, literal_column, select, union
 
 from directory.extensions import db
 from directory.models import Candidate, CandidateStatus, Location, Phone, Service, ServiceStatus
@@ -123,7 +123,8 @@ def listed_parts(bassin: str = "", now: datetime | None = None) -> Parts:
         .outerjoin(service_at_location, sal.service_id == Service.id)
         .outerjoin(Location, Location.id == sal.location_id)
         .where(Service.status != ServiceStatus.INACTIVE)
-        .group_by(*keys)
+        # by position: written out again, the keys' "several" subquery would be computed a second time (SQLite)
+        .group_by(*(literal_column(str(position)) for position in range(1, len(keys) + 1)))
     )
     if bassin:
         located = select(sal.service_id).join(Location, Location.id == sal.location_id)
