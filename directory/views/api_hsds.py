@@ -134,9 +134,6 @@ def service_filters() -> list[Any]:
         conditions.append(Service.organization_id == org.id if org is not None else false())
     if (since := modified_after()) is not None:
         conditions.append(Service.updated_at >= since)
-    if places := place_filters():
-        at = select(service_at_location.c.service_id).join(Location, Location.id == service_at_location.c.location_id)
-        conditions.append(Service.id.in_(at.where(*places)))
     return conditions
 
 
@@ -227,6 +224,9 @@ def services() -> Response:
     nested objects, `format=ndjson` every match without pages."""
     fmt, full, small = answer_format(), flag("full", True), flag("minimal", False)
     conditions = service_filters()
+    if places := place_filters():  # a service matches when one of its places does
+        at = select(service_at_location.c.service_id).join(Location, Location.id == service_at_location.c.location_id)
+        conditions.append(Service.id.in_(at.where(*places)))
     build: Any = minimal if small else service_to_hsds if full else (lambda s: flat(service_to_hsds(s)))
     query = select(Service).where(*conditions).order_by(Service.id)
     if not small:
@@ -390,10 +390,15 @@ def taxonomies() -> Response:
     return _vocabulary_answer([t for t in _taxonomies() if _matches(t)])
 
 
+def _taxonomy(wanted: str) -> dict | None:
+    """The taxonomy whose UUID or name (`qfq-sectors` / `qfq-publics`) is `wanted`."""
+    return next((t for t in _taxonomies() if wanted.lower() in {t["id"], t["name"]}), None)
+
+
 @bp.get("/taxonomies/<taxonomy_id>")
 def taxonomy(taxonomy_id: str) -> Response:
     """One taxonomy by its UUID (or its name, `qfq-sectors` / `qfq-publics`)."""
-    found = next((t for t in _taxonomies() if taxonomy_id.lower() in {t["id"], t["name"]}), None)
+    found = _taxonomy(taxonomy_id)
     if found is None:
         abort(404)
     return conditional(found)
@@ -407,7 +412,7 @@ def taxonomy_terms() -> Response:
     flag("top_only", False)
     chosen = None
     if wanted := request.args.get("taxonomy_id", "").strip():
-        chosen = next((t for t in _taxonomies() if wanted.lower() in {t["id"], t["name"]}), {"name": None})
+        chosen = _taxonomy(wanted) or {"name": None}  # an unknown taxonomy has no terms
     terms = [] if request.args.get("parent_id", "").strip() else _terms_of(chosen)
     return _vocabulary_answer([t for t in terms if _matches(t)])
 
