@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from directory.extensions import csrf, db
-from directory.search.params import InvalidSearch, _int
+from directory.search.params import InvalidSearch, whole_number
 from directory.security import rate_limit_reads
 
 MAX_PER_PAGE = 100
@@ -56,7 +56,7 @@ def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     """The whole number `name` of the query string, from `low` to `high` (`default` when absent); a JSON 400 naming
     the parameter, with the search form's translated message, when it is not one."""
     try:
-        return _int(request.args, name, default, low, high)
+        return whole_number(request.args, name, default, low, high)
     except InvalidSearch as exc:
         abort(error(400, exc.message, exc.field))
 

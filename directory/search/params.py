@@ -113,7 +113,9 @@ class SearchParams:
         return self
 
 
-def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
+def whole_number(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
+    """The whole number `name` of `args`, from `low` to `high` (`default` when absent); InvalidSearch with a
+    translated message naming it otherwise (the search form and the API's paged routes)."""
     raw = args.get(name, "").strip()
     if not raw:
         return default
@@ -159,7 +161,7 @@ def parse_search_args(args: MultiDict, lang: str) -> SearchParams:
         raise InvalidSearch("q", _("The search text is too long (at most %(max)s characters).", max=MAX_QUERY))
     filters = {name: values for name in FACETS if (values := _facet_values(args, name))}
     near = _near(args.get("near", ""))
-    radius = _int(args, "radius", None, 1, MAX_RADIUS)
+    radius = whole_number(args, "radius", None, 1, MAX_RADIUS)
     if radius is not None and near is None:
         raise InvalidSearch("radius", _("A distance needs a place: type an address, a postcode or a commune."))
     sort = args.get("sort", "").strip()
@@ -172,8 +174,8 @@ def parse_search_args(args: MultiDict, lang: str) -> SearchParams:
         filters=filters,
         near=near,
         radius=radius,
-        page=_int(args, "page", 1, 1, MAX_PAGE) or 1,
-        per_page=_int(args, "per_page", 20, 1, MAX_PER_PAGE) or 20,
+        page=whole_number(args, "page", 1, 1, MAX_PAGE) or 1,
+        per_page=whole_number(args, "per_page", 20, 1, MAX_PER_PAGE) or 20,
         sort=sort,
         dismissed=dismissed,
         open_at=parse_open(args),
