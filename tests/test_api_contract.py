@@ -48,7 +48,7 @@ def ids(app: Flask) -> dict[str, Any]:
             "organization": first.organization_id,
             "location": first.locations[0].id,
             "service_uuid": service_uuid(first),
-            "service_at_location_uuid": link_uuid(service_uuid(first), location_uuid(first.locations[0])),
+            "service_at_location_uuid": link_uuid(service_uuid(first), location_uuid(first.locations[0].id)),
             "taxonomy_uuid": uid("taxonomy", "qfq-sectors"),
             "taxonomy_term_uuid": uid("taxonomy_term", "qfq-sectors", "medical_house"),
             "organization_uuid": organization_uuid(first.organization),

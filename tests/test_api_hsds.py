@@ -202,7 +202,7 @@ def test_a_new_place_gets_its_service_at_location(app: Flask, client: FlaskClien
         medical = db.session.get(Service, ids["medical_id"])
         medical.locations.append(Location(street_fr="Rue Neuve", house_number="1", postcode="1000"))
         db.session.commit()
-        link = link_uuid(ids["medical"], location_uuid(medical.locations[-1]))
+        link = link_uuid(ids["medical"], location_uuid(medical.locations[-1].id))
     assert client.get(f"{HSDS}/service_at_locations/{link}").json["location"]["addresses"][0]["postal_code"] == "1000"
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, true
 from directory.extensions import db
 from directory.models import Location, Service
 from directory.models.services import service_at_location
-from directory.operations.hsds import link_uuid, service_uuid, uid
+from directory.operations.hsds import link_uuid, location_uuid, service_uuid
 
 
 @dataclass
@@ -74,7 +74,7 @@ def find_link(wanted: str) -> tuple[Service, Location] | None:
         columns = select(Service.id, Service.source, Service.source_id, service_at_location.c.location_id)
         query = columns.join(service_at_location, service_at_location.c.service_id == Service.id).where(where)
         for row in db.session.execute(query):
-            yield link_uuid(service_uuid(row), uid("location", row.location_id)), (row.id, row.location_id)
+            yield link_uuid(service_uuid(row), location_uuid(row.location_id)), (row.id, row.location_id)
 
     links = _map("service_at_location")
     count = db.session.scalar(select(func.count()).select_from(service_at_location))
@@ -89,6 +89,6 @@ def find_link(wanted: str) -> tuple[Service, Location] | None:
     service = db.session.get(Service, found[0])
     if service is None or service.status == "inactive":
         return None
-    if link_uuid(service_uuid(service), uid("location", found[1])) != wanted.lower():
+    if link_uuid(service_uuid(service), location_uuid(found[1])) != wanted.lower():
         return None
     return next(((service, loc) for loc in service.locations if loc.id == found[1]), None)

@@ -113,7 +113,7 @@ def _week(expr: str) -> tuple[tuple[str, str, str], ...]:
 
 
 def _location(location: Location) -> dict:
-    lid = location_uuid(location)
+    lid = location_uuid(location.id)
     street = " ".join(p for p in (location.street_fr or location.street_nl, location.house_number) if p)
     address = {
         "id": uid(lid, "address"),
@@ -217,8 +217,9 @@ def link_uuid(service_id: str, location_id: str) -> str:
     return uid(service_id, location_id)
 
 
-def location_uuid(location: Any) -> str:
-    return uid("location", location.id)
+def location_uuid(location_id: int) -> str:
+    """The UUID of our location `location_id`."""
+    return uid("location", location_id)
 
 
 def flat(compiled: dict) -> dict:
@@ -245,7 +246,7 @@ def service_to_hsds(service: Service, links: bool = True) -> dict:
     ours: dict[str, object] = {"source": service.source, "licence": service.source_licence}
     # functions offered at one location only, with their conditions (those of every location are `functions`)
     ours["function_offers"] = [
-        {"function": o.function, "location_id": uid("location", o.location_id), "conditions": list(o.conditions)}
+        {"function": o.function, "location_id": location_uuid(o.location_id), "conditions": list(o.conditions)}
         for o in service.function_offers
     ]
     lists = {name: [t.code for t in getattr(service, name)] for name in TAXONOMIES}
