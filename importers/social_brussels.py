@@ -103,6 +103,10 @@ class Lookups:
     agreed: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _not_a_list(line: int, key: str, where: str) -> RowError:
+    return RowError(line, key, "%(key)s in %(file)s is not a list: left out.", {"key": key, "file": where}, "warning")
+
+
 def _label(item: dict, lang: str) -> str:
     return _text(item, f"label{lang.title()}") or _text(item, f"name{lang.title()}")
 
@@ -116,8 +120,7 @@ def _labels(
     if items in (None, ""):
         return found
     if not isinstance(items, list):
-        params = {"key": key, "file": where}
-        problems.append(RowError(line, key, "%(key)s in %(file)s is not a list: left out.", params, "warning"))
+        problems.append(_not_a_list(line, key, where))
         return found
     for item in items:
         own = item if isinstance(item, dict) else {}
@@ -138,8 +141,7 @@ def _sectors(doc: dict, where: str, line: int, table: dict[str, str], problems: 
     """Our codes for `sectorsObjects[].id`; an id the table lacks is a warning."""
     raw, key = doc.get("sectorsObjects"), "sectorsObjects"
     if raw not in (None, "") and not isinstance(raw, list):
-        params = {"key": key, "file": where}
-        problems.append(RowError(line, key, "%(key)s in %(file)s is not a list: left out.", params, "warning"))
+        problems.append(_not_a_list(line, key, where))
     codes = set()
     for item in raw if isinstance(raw, list) else []:
         ident = str(item.get("id", "")).strip() if isinstance(item, dict) else ""
@@ -255,8 +257,9 @@ def _documents(path: Path) -> Iterator[tuple[dict, int, str] | RowError]:
             yield item, position, file.name
 
 
-def _read_list(file: Path, problems: list[RowError]) -> list:
-    """The JSON list in `file` ([] when absent); a file that cannot be read, or holds no list, is a warning."""
+def read_list(file: Path, problems: list[RowError]) -> list:
+    """The JSON list a saved answer holds (a list, or {"organisations"|"results": [...]}; [] when absent); a file
+    that cannot be read, or holds no list, is a warning."""
     if not file.exists():
         return []
     try:
@@ -276,7 +279,8 @@ def _read_list(file: Path, problems: list[RowError]) -> list:
     return data
 
 
-def _by_id(items: list) -> dict[str, dict]:
+def by_id(items: list) -> dict[str, dict]:
+    """id → item of the items that have an id."""
     return {str(item["id"]): item for item in items if isinstance(item, dict) and item.get("id") not in (None, "")}
 
 
@@ -285,11 +289,11 @@ def lookups(folder: Path, problems: list[RowError]) -> Lookups:
     found = Lookups()
     if not folder.is_dir():
         return found
-    found.agreements = _by_id(_read_list(folder / "agreements.json", problems))
-    found.zones = _by_id(_read_list(folder / "actionzones.json", problems))
+    found.agreements = by_id(read_list(folder / "agreements.json", problems))
+    found.zones = by_id(read_list(folder / "actionzones.json", problems))
     for file in sorted(folder.glob("agreement-*.json")):
         agreement = file.stem.removeprefix("agreement-")
-        for organisation in _by_id(_read_list(file, problems)):
+        for organisation in by_id(read_list(file, problems)):
             found.agreed.setdefault(organisation, []).append(agreement)
     return found
 

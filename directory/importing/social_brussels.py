@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 from flask import current_app
 
-from importers.social_brussels import SocialBrusselsImporter
+from importers.social_brussels import SocialBrusselsImporter, by_id, read_list
 
 
 @dataclass
@@ -88,13 +88,9 @@ def fetch(folder: Path, limit: int | None = None, transport: httpx.BaseTransport
 
 
 def _ids(file: Path) -> list[str]:
-    """The ids of the items a saved answer lists (an index, a lookup); [] when it is absent or unreadable."""
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    items = (data.get("organisations", data.get("results", [])) if isinstance(data, dict) else data) or []
-    return [str(item["id"]) for item in items if isinstance(item, dict) and item.get("id") not in (None, "")]
+    """The ids of the items a saved answer lists (an index, a lookup); [] when it is absent or unreadable (the
+    importer reports that)."""
+    return list(by_id(read_list(file, [])))
 
 
 def _get(client: httpx.Client, url: str, report: FetchReport) -> object | None:
