@@ -96,3 +96,82 @@ def test_areas_of_a_whole_batch_are_those_of_each_place(app: Flask):
         expected = [areas(*place) for place in places]
         assert areas_many(places) == expected
         assert {e["area_note"] for e in expected} > {""}  # some outside, some to review
+
+
+def _capture_prebuilt(monkeypatch: pytest.MonkeyPatch) -> dict[int, list[dict]]:
+    """Record the documents the bulk insert builds from the values it inserts (passed to `sync.enqueue`)."""
+    from directory.importing import bulk
+
+    captured: dict[int, list[dict]] = {}
+
+    def recording(session, service_ids, new=False, documents=None):  # type: ignore[no-untyped-def]
+        captured.update(documents or {})
+        sync.enqueue(session, service_ids, new=new, documents=documents)
+
+    monkeypatch.setattr(bulk, "enqueue", recording)
+    return captured
+
+
+def test_documents_built_from_inserted_values_equal_those_read_back(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An import builds its new services' documents (and fallback text) from the values it inserts: exactly what
+    `documents_of` reads back once committed, for every field of the template and an organization that exists."""
+    from directory.extensions import db
+    from directory.models import Organization
+    from directory.search import textindex
+    from directory.search.documents import documents_of
+
+    data = Path(__file__).parent / "data"
+    captured = _capture_prebuilt(monkeypatch)
+    with app.app_context():
+        for name in ("template-every-field.csv", "template-mixed.csv"):
+            assert run_import(TemplateImporter(), data / name, source="values").created
+        org = db.session.scalars(db.select(Organization).where(Organization.source == "values")).first()
+        assert org is not None
+        org.website = "https://org.example.org"  # a known organization's website fills a service's missing one
+        db.session.commit()
+        later = tmp_path / "later.csv"
+        later.write_text(f"source_id;organisation_fr;name_fr;sectors\nlater-1;{org.name_fr};Antenne;food_aid\n")
+        assert run_import(TemplateImporter(), later, source="values").created == 1
+        assert len(captured) >= 4
+        read_back: dict[int, list[dict]] = {}
+        for document in documents_of(db.session(), captured):
+            read_back.setdefault(document["service_id"], []).append(document)
+        assert captured == read_back
+        rich = next(docs[0] for docs in captured.values() if docs[0]["function"])
+        assert rich["phones"] and rich["public"] and rich["function_fr"] and rich["language"]
+        assert any(docs[0]["website"] == "https://org.example.org" for docs in captured.values())
+        stored = dict(db.session.execute(db.text(f"SELECT rowid, body FROM {textindex.TABLE}")).all())
+        assert {sid: stored[sid] for sid in captured} == textindex.bodies(db.session.connection(), captured)
+
+
+def test_documents_built_at_insert_are_not_sent_once_another_push_sent_a_newer_version(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Another process edits and pushes a new fiche before the import's deferred push: the import must not send
+    its older documents over the newer ones (the outbox row it finds gone says so); it reads the fiche again."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from directory.extensions import db
+    from directory.models import Service
+
+    captured = _capture_prebuilt(monkeypatch)
+    path = tmp_path / "one.csv"
+    path.write_text("source_id;name_fr;sectors;lat;lon\nedited-1;Nom importé;food_aid;50.85;4.35\n")
+    with app.app_context():
+        with sync.batched():
+            run_import(TemplateImporter(), path, source="race")
+            (sid,) = captured
+            with Session(db.engine) as other:  # the other process: edit, commit, push
+                other.execute(update(Service).where(Service.id == sid).values(name_fr="Nom corrigé"))
+                sync.enqueue(other, [sid])
+                other.commit()
+                sync.push_services(other, {sid})
+                other.commit()
+        wait_until_indexed()
+        document = get_client().request("GET", f"/indexes/{index_name()}/documents/{captured[sid][0]['id']}")
+        assert captured[sid][0]["name_fr"] == "Nom importé"
+        assert document["name_fr"] == "Nom corrigé"
+

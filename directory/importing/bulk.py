@@ -2,21 +2,24 @@
 
 The ORM unit of work costs about a millisecond per new service with its organization, location, phones and
 links; these statements insert a whole batch in a few round trips. Rows inserted this way bypass the
-flush listener, so they are queued for the search index here (`sync.enqueue`), in the same transaction.
+flush listener, so they are queued for the search index here (`sync.enqueue`), in the same transaction, with
+their index documents built from the values inserted rather than read back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 
 from directory.extensions import db
 from directory.geo.tagging import areas_many
 from directory.models import Location, Organization, Phone, Service, ServiceFunction
 from directory.models.base import utcnow
 from directory.models.services import service_at_location, service_public, service_sector
+from directory.search.documents import LOCATION_COLUMNS, ORGANIZATION_COLUMNS, SERVICE_COLUMNS, documents_of_rows
 from directory.search.sync import enqueue
 
 
@@ -63,17 +66,14 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
             }
     if new_orgs:
         organizations.update(zip(new_orgs, _returning_ids(Organization, list(new_orgs.values())), strict=True))
-    service_ids = _returning_ids(
-        Service,
-        [
-            {**item.service, "organization_id": organizations[item.org_key], "created_at": now, "updated_at": now}
-            for item in items
-        ],
-    )
+    service_rows = [
+        {**item.service, "organization_id": organizations[item.org_key], "created_at": now, "updated_at": now}
+        for item in items
+    ]
+    service_ids = _returning_ids(Service, service_rows)
     places = [(i.location.get("lat"), i.location.get("lon"), i.location.get("postcode")) for i in items]
-    location_ids = _returning_ids(
-        Location, [{**item.location, **found} for item, found in zip(items, areas_many(places), strict=True)]
-    )
+    location_rows = [{**item.location, **found} for item, found in zip(items, areas_many(places), strict=True)]
+    location_ids = _returning_ids(Location, location_rows)
     links: list[tuple[Table, list[dict[str, Any]]]] = [
         (
             service_at_location,
@@ -107,5 +107,57 @@ def insert_new_services(source: str, items: list[NewService], organizations: dic
     for table, rows in links:
         if rows:
             db.session.connection().execute(insert(table), rows)
-    enqueue(db.session(), service_ids, new=True)
+    inserted = _as_inserted(items, service_rows, service_ids, location_rows, location_ids, organizations, new_orgs)
+    enqueue(db.session(), service_ids, new=True, documents=documents_of_rows(db.session.connection(), inserted))
     return service_ids
+
+
+def _stored(table: Table, row: dict[str, Any], names: list[str]) -> SimpleNamespace:
+    """The columns `names` of a row as the database stores it: the values given, else the columns' defaults."""
+    values = {}
+    for name in names:
+        if name in row:
+            values[name] = row[name]
+        else:
+            default = table.c[name].default
+            arg = getattr(default, "arg", None)
+            values[name] = arg(None) if callable(arg) else arg  # a callable default is wrapped to take a context
+    return SimpleNamespace(**values)
+
+
+def _as_inserted(
+    items: list[NewService],
+    service_rows: list[dict],
+    service_ids: list[int],
+    location_rows: list[dict],
+    location_ids: list[int],
+    organizations: dict[str, int],
+    new_orgs: dict[str, dict],
+) -> list[SimpleNamespace]:
+    """The new services as rows `documents_of_rows` takes: their documents are built from what was inserted
+    instead of being read back (a third of an import's cost)."""
+    services, locations = cast(Table, Service.__table__), cast(Table, Location.__table__)
+    organization_rows = {
+        organizations[key]: SimpleNamespace(
+            id=organizations[key], website="", **{k: row[k] for k in ("name_fr", "name_nl")}
+        )
+        for key, row in new_orgs.items()
+    }
+    known = {organizations[i.org_key] for i in items} - set(organization_rows)
+    if known:
+        columns = [Organization.__table__.c[name] for name in ORGANIZATION_COLUMNS]
+        found = db.session.connection().execute(select(*columns).where(Organization.id.in_(known)))
+        organization_rows |= {row.id: SimpleNamespace(**row._asdict()) for row in found}
+    rows = []
+    for item, row, sid, place, lid in zip(items, service_rows, service_ids, location_rows, location_ids, strict=True):
+        service = _stored(services, {**row, "id": sid}, SERVICE_COLUMNS)
+        service.organization = organization_rows[service.organization_id]
+        service.sector_codes, service.public_codes = sorted(item.sectors), sorted(item.publics)
+        service.phones = [SimpleNamespace(number=number) for number in item.phones]
+        service.locations = [_stored(locations, {**place, "id": lid}, LOCATION_COLUMNS)]
+        service.function_offers = [
+            SimpleNamespace(location_id=lid, function=code, conditions=conditions)
+            for code, conditions in item.location_functions
+        ]
+        rows.append(service)
+    return rows

@@ -1,8 +1,9 @@
 """Build Meilisearch documents from the database: one document per service × location.
 
 `build_documents` works on a service loaded with the ORM (`whole_service()`); `documents_of` builds the same
-documents for many services from a handful of plain SQL queries (the import's and the sync's hot path: loading
-thousands of ORM services with their relations cost more than the import itself).
+documents for many services from a handful of plain SQL queries (the sync's hot path: loading thousands of ORM
+services with their relations cost more than the import itself); `documents_of_rows` builds them from rows an
+import has just inserted, without reading them back.
 """
 
 from __future__ import annotations
@@ -43,16 +44,25 @@ _DOCUMENT = {
 _LISTS = fields.owned_by("list", ("codes",))
 
 #: the columns `build_documents` reads, all that `documents_of` loads (not the provenance, dates of creation…)
-_SERVICE_COLUMNS = [
-    *_DOCUMENT["service"],
-    *("id", "organization_id", "status", "languages", "functions", "function_conditions", "website", "source"),
-    *("availability_updated_at", "verified_at", "updated_at", "source_date"),
-]
-_LOCATION_COLUMNS = [
-    *_DOCUMENT["location"],
-    *("id", "lat", "lon", "street_fr", "street_nl", "house_number", "commune_nis", "quartier_code", "bassin_code"),
-    "area_to_review",
-]
+SERVICE_COLUMNS = list(
+    dict.fromkeys(
+        [
+            *_DOCUMENT["service"],
+            *("id", "organization_id", "status", "languages", "functions", "function_conditions", "website"),
+            *("source", "availability_updated_at", "verified_at", "updated_at", "source_date"),
+        ]
+    )
+)
+LOCATION_COLUMNS = list(
+    dict.fromkeys(
+        [
+            *_DOCUMENT["location"],
+            *("id", "lat", "lon", "street_fr", "street_nl", "house_number", "commune_nis", "quartier_code"),
+            *("bassin_code", "area_to_review"),
+        ]
+    )
+)
+ORGANIZATION_COLUMNS = ["id", "name_fr", "name_nl", "website"]
 
 
 def _plain(value: object) -> object:
@@ -204,43 +214,57 @@ class _Lookups:
             self.functions[code] = SimpleNamespace(code=code, name_fr=name_fr, name_nl=name_nl, names=names)
 
 
-def documents_of(session: Session, ids: Iterable[int]) -> list[dict]:
+def documents_of(session: Session | Connection, ids: Iterable[int]) -> list[dict]:
     """The documents of the services `ids` (inactive ones and unknown ids give none), in service id order: the
     same documents as `build_documents` gives for each, built from a few queries per CHUNK services."""
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     lookups = _Lookups(connection)
     documents: list[dict] = []
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        for service in _services(connection, chunk, lookups):
-            documents.extend(build_documents(service, lookups.functions))  # type: ignore[arg-type]
+        for service in _services(connection, ordered[start : start + CHUNK]):
+            documents.extend(build_documents(_resolved(service, lookups), lookups.functions))  # type: ignore[arg-type]
     return documents
 
 
-def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list[SimpleNamespace]:
-    """Plain objects with the attributes `build_documents` reads, for the services `ids`."""
-    columns = [Service.__table__.c[name] for name in dict.fromkeys(_SERVICE_COLUMNS)]
+def documents_of_rows(connection: Connection, services: Iterable[SimpleNamespace]) -> dict[int, list[dict]]:
+    """The documents of services given as rows rather than read back (what an import has just inserted), by
+    service id: the same documents as `documents_of` once the rows are committed.
+
+    Each row has the service columns `SERVICE_COLUMNS` and `organization` (a row of `ORGANIZATION_COLUMNS` or
+    None), `sector_codes`, `public_codes`, `phones` (rows with `number`), `locations` (rows of `LOCATION_COLUMNS`)
+    and `function_offers` (rows with `location_id`, `function`, `conditions`), in the orders `_services` reads."""
+    lookups = _Lookups(connection)
+    return {s.id: build_documents(_resolved(s, lookups), lookups.functions) for s in services}  # type: ignore[arg-type]
+
+
+def _resolved(service: SimpleNamespace, lookups: _Lookups) -> SimpleNamespace:
+    """Name the codes of a service row: its sectors, publics and the commune, quartier and bassin of each place."""
+    service.sectors = [lookups.sectors[code] for code in service.sector_codes]
+    service.publics = [lookups.publics[code] for code in service.public_codes]
+    for place in service.locations:
+        place.commune = lookups.communes.get(place.commune_nis)
+        place.quartier = lookups.quartiers.get(place.quartier_code)
+        place.bassin = lookups.bassins.get(place.bassin_code)
+    return service
+
+
+def _services(connection: Connection, ids: list[int]) -> list[SimpleNamespace]:
+    """The rows `documents_of_rows` takes, read from the database for the services `ids`."""
+    columns = [Service.__table__.c[name] for name in SERVICE_COLUMNS]
     services = _rows(connection, select(*columns).where(Service.id.in_(ids)).order_by(Service.id))
     if not services:
         return []
     org_ids = {s.organization_id for s in services}
-    organizations = {
-        row.id: row
-        for row in _rows(
-            connection,
-            select(Organization.id, Organization.name_fr, Organization.name_nl, Organization.website).where(
-                Organization.id.in_(org_ids)
-            ),
-        )
-    }
+    org_columns = [Organization.__table__.c[name] for name in ORGANIZATION_COLUMNS]
+    organizations = {row.id: row for row in _rows(connection, select(*org_columns).where(Organization.id.in_(org_ids)))}
     sectors = _grouped(
         connection,
         select(service_sector.c.service_id, service_sector.c.sector_code)
         .where(service_sector.c.service_id.in_(ids))
         .order_by(service_sector.c.sector_code),
         "service_id",
-        lambda row: lookups.sectors[row.sector_code],
+        lambda row: row.sector_code,
     )
     publics = _grouped(
         connection,
@@ -248,7 +272,7 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
         .where(service_public.c.service_id.in_(ids))
         .order_by(service_public.c.public_code),
         "service_id",
-        lambda row: lookups.publics[row.public_code],
+        lambda row: row.public_code,
     )
     phones = _grouped(
         connection,
@@ -265,21 +289,16 @@ def _services(connection: Connection, ids: list[int], lookups: _Lookups) -> list
     )
     locations = _grouped(
         connection,
-        select(service_at_location.c.service_id, *(Location.__table__.c[name] for name in _LOCATION_COLUMNS))
+        select(service_at_location.c.service_id, *(Location.__table__.c[name] for name in LOCATION_COLUMNS))
         .join(Location, Location.id == service_at_location.c.location_id)
         .where(service_at_location.c.service_id.in_(ids))
         .order_by(Location.id),
         "service_id",
     )
-    for places in locations.values():
-        for place in places:
-            place.commune = lookups.communes.get(place.commune_nis)
-            place.quartier = lookups.quartiers.get(place.quartier_code)
-            place.bassin = lookups.bassins.get(place.bassin_code)
     for service in services:
         service.organization = organizations.get(service.organization_id)
-        service.sectors = sectors.get(service.id, [])
-        service.publics = publics.get(service.id, [])
+        service.sector_codes = sectors.get(service.id, [])
+        service.public_codes = publics.get(service.id, [])
         service.phones = phones.get(service.id, [])
         service.locations = locations.get(service.id, [])
         service.function_offers = offers.get(service.id, [])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -43,7 +43,8 @@ from directory.search.settings import index_settings
 log = logging.getLogger(__name__)
 PENDING = "search_pending_service_ids"
 NEW = "search_new_service_ids"  # created in this transaction: no document to delete
-DEFERRED = "search_deferred"  # inside `batched()`: {"ids": set, "new": set} pushed at PUSH_AT or at the end
+DEFERRED = "search_deferred"  # inside `batched()`: {"ids", "new", "documents"} pushed at PUSH_AT or at the end
+PREBUILT = "search_prebuilt_documents"  # service id → the documents of a service just inserted with Core (bulk.py)
 PUSH_AT = 5000
 BATCH = 2000
 REINDEX_MARK = 0  # the service id of the outbox row that says "a reindex is running"
@@ -94,15 +95,27 @@ def _after_flush(session: Session, _flush_context: object) -> None:
     enqueue(session, _touched_service_ids(session))
 
 
-def enqueue(session: Session, service_ids: Iterable[int], new: bool = False) -> None:
+def enqueue(
+    session: Session, service_ids: Iterable[int], new: bool = False, documents: Mapping[int, list[dict]] | None = None
+) -> None:
     """Record services to re-index: outbox rows in the current transaction, pushed after commit.
 
     The flush listener calls it; so does code that writes with Core statements, which bypass the flush (with
-    `new=True` for rows it has just inserted)."""
+    `new=True` for rows it has just inserted, and their `documents` when it has built them from the values it
+    inserted: they are not read back). Any later change to a service drops such documents: it is read back."""
     service_ids = set(service_ids)
     if new:
         session.info.setdefault(NEW, set()).update(service_ids)
-    textindex.refresh(session.connection(), service_ids)
+    prebuilt = session.info.setdefault(PREBUILT, {})
+    if documents is None:
+        deferred = session.info.get(DEFERRED)
+        for sid in service_ids:
+            prebuilt.pop(sid, None)
+            if deferred:
+                deferred["documents"].pop(sid, None)
+    else:
+        prebuilt.update(documents)
+    textindex.refresh(session.connection(), service_ids, documents)
     ids = service_ids - session.info.get(PENDING, set())
     if ids:
         session.connection().execute(insert(SearchOutbox), [{"service_id": i, "attempts": 0} for i in ids])
@@ -112,26 +125,28 @@ def enqueue(session: Session, service_ids: Iterable[int], new: bool = False) -> 
 def _after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING, None)
     new = session.info.pop(NEW, set())
+    prebuilt = session.info.pop(PREBUILT, {})
     if not ids or not current_app.config["SEARCH_SYNC_ON_COMMIT"]:
         return
     deferred = session.info.get(DEFERRED)
     if deferred is None:
-        _push_now(ids, new & ids)
+        _push_now(ids, new & ids, prebuilt)
         return
     deferred["ids"] |= ids
     deferred["new"] |= new & ids
+    deferred["documents"].update(prebuilt)
     if len(deferred["ids"]) >= PUSH_AT:
         _flush_deferred(session)
 
 
-def _push_now(ids: set[int], new: set[int]) -> None:
+def _push_now(ids: set[int], new: set[int], prebuilt: Mapping[int, list[dict]]) -> None:
     from directory.search.fallback import breaker
 
     if breaker().is_open():  # Meilisearch failed moments ago: the retry thread pushes these rows later
         return
     with Session(db.engine) as fresh:
         try:
-            push_services(fresh, ids, new)
+            push_services(fresh, ids, new, prebuilt)
             fresh.commit()
         except MeiliError as exc:
             fresh.rollback()
@@ -141,8 +156,8 @@ def _push_now(ids: set[int], new: set[int]) -> None:
 def _flush_deferred(session: Session) -> None:
     deferred = session.info.get(DEFERRED)
     if deferred and deferred["ids"]:
-        _push_now(deferred["ids"], deferred["new"])
-        deferred["ids"], deferred["new"] = set(), set()
+        _push_now(deferred["ids"], deferred["new"], deferred["documents"])
+        deferred["ids"], deferred["new"], deferred["documents"] = set(), set(), {}
 
 
 @contextmanager
@@ -151,7 +166,7 @@ def batched(session: Session | None = None) -> Iterator[None]:
     session = session or db.session()
     outer = DEFERRED in session.info
     if not outer:
-        session.info[DEFERRED] = {"ids": set(), "new": set()}
+        session.info[DEFERRED] = {"ids": set(), "new": set(), "documents": {}}
     try:
         yield
     finally:
@@ -163,6 +178,7 @@ def batched(session: Session | None = None) -> Iterator[None]:
 def _after_rollback(session: Session, _previous: object) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(NEW, None)
+    session.info.pop(PREBUILT, None)
 
 
 def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Service]:
@@ -172,13 +188,14 @@ def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Serv
     yield from session.scalars(query.order_by(Service.id).execution_options(yield_per=500))
 
 
-def _lock(session: Session, ids: set[int]) -> None:
+def _lock(session: Session, ids: set[int]) -> set[int]:
     """Serialise pushes across processes until the caller's commit (see the module docstring): count the attempt
-    on the outbox rows, a write that takes SQLite's write lock; PostgreSQL also takes an advisory lock."""
+    on the outbox rows, a write that takes SQLite's write lock; PostgreSQL also takes an advisory lock. Returns
+    the services of `ids` that still have an outbox row (no other push has sent them since)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
     attempts = update(SearchOutbox).where(SearchOutbox.service_id.in_(ids))
-    session.execute(attempts.values(attempts=SearchOutbox.attempts + 1))
+    return set(session.scalars(attempts.values(attempts=SearchOutbox.attempts + 1).returning(SearchOutbox.service_id)))
 
 
 def reindex_running(session: Session) -> bool:
@@ -188,17 +205,26 @@ def reindex_running(session: Session) -> bool:
     return bool(session.scalar(marks))
 
 
-def push_services(session: Session, ids: set[int], new: set[int] | frozenset[int] = frozenset()) -> list[dict]:
+def push_services(
+    session: Session,
+    ids: set[int],
+    new: set[int] | frozenset[int] = frozenset(),
+    prebuilt: Mapping[int, list[dict]] | None = None,
+) -> list[dict]:
     """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks.
 
     The old documents of a service are deleted first (a service loses a location, or is deleted), except for the
     `new` services, which have none. During a reindex the rows stay: the reindex pushes them again into the new
-    index after its swap."""
+    index after its swap. The `prebuilt` documents of a service (its values as inserted) are sent as they are
+    only while its outbox row is there: once another push has removed it, a newer version may have been sent,
+    and the documents are read again from the database."""
     client, uid = get_client(), index_name()
-    _lock(session, ids)
+    waiting = _lock(session, ids)
     if not reindex_running(session):
         session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
-    documents = documents_of(session, ids)
+    ready = {sid for sid in prebuilt or () if sid in ids and sid in waiting}
+    documents = [doc for sid in sorted(ready) for doc in (prebuilt or {})[sid]]
+    documents += documents_of(session, ids - ready)
     tasks = []
     old = ids - new
     if old:

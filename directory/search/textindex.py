@@ -1,10 +1,11 @@
 """A full-text table of the services inside the SQL database, so that search still answers without Meilisearch.
 
 SQLite: an FTS5 virtual table; PostgreSQL: a plain table with a GIN index on `to_tsvector('simple', body)`.
-The body is normalised text (lower case, accents removed) built from the same fields Meilisearch searches, so
-both engines match words the same way. The search outbox's flush listener (`sync.enqueue`) refreshes the rows
-of the services an edit touches, in the edit's own transaction; `ensure` creates and fills the table and
-`reindex` rebuilds it. The table is not a model: `db.create_all()` and migrations leave it alone.
+The body is normalised text (lower case, accents removed) of the attributes Meilisearch searches, read from the
+same index documents, so both engines match words the same way. The search outbox's flush listener
+(`sync.enqueue`) refreshes the rows of the services an edit touches, in the edit's own transaction; `ensure`
+creates and fills the table and `reindex` rebuilds it. The table is not a model: `db.create_all()` and
+migrations leave it alone.
 """
 
 from __future__ import annotations
@@ -12,24 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.sql.elements import TextClause
 
-from directory.models import (
-    Bassin,
-    Commune,
-    CoordinationFunction,
-    Location,
-    Organization,
-    Public,
-    Quartier,
-    Sector,
-    Service,
-    ServiceFunction,
-)
-from directory.models.services import service_at_location, service_public, service_sector
+from directory.models import Service
+from directory.search.documents import documents_of
+from directory.search.settings import SEARCHABLE
 
 TABLE = "search_text"
 CHUNK = 500
@@ -88,75 +79,30 @@ def create(connection: Connection) -> None:
         )
 
 
-_FUNCTION_NAMES = select(
-    CoordinationFunction.code, CoordinationFunction.name_fr, CoordinationFunction.name_nl, CoordinationFunction.synonyms
-)
+def body_of(documents: Iterable[dict]) -> str:
+    """The normalised text of a service's index documents: every attribute Meilisearch searches, each distinct
+    value once (a service's places repeat its names)."""
+    texts: dict[str, None] = {}
+    for document in documents:
+        for name in SEARCHABLE:
+            value = document.get(name)
+            for item in value if isinstance(value, list) else (value,):
+                if item:
+                    texts.setdefault(item)
+    return normalise(" ".join(texts))
 
 
 def bodies(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
     """The normalised searchable text of each active service among `ids`."""
-    ids = list(ids)
-    parts: dict[int, list[str]] = defaultdict(list)
-    services = connection.execute(
-        select(
-            Service.id,
-            Service.name_fr,
-            Service.name_nl,
-            Service.description_fr,
-            Service.description_nl,
-            Organization.name_fr,
-            Organization.name_nl,
-            Service.functions,
-        )
-        .join(Organization, Organization.id == Service.organization_id, isouter=True)
-        .where(Service.id.in_(ids), Service.status != "inactive")
-    )
-    functions = {code: " ".join(names).replace("|", " ") for code, *names in connection.execute(_FUNCTION_NAMES)}
-    for sid, *texts, codes in services:
-        parts[sid].extend(t or "" for t in texts)
-        parts[sid].extend(functions.get(code, "") for code in codes or [])
-    related = [
-        select(service_sector.c.service_id, Sector.name_fr, Sector.name_nl, Sector.synonyms)
-        .join(Sector, Sector.code == service_sector.c.sector_code)
-        .where(service_sector.c.service_id.in_(ids)),
-        select(
-            ServiceFunction.service_id,
-            CoordinationFunction.name_fr,
-            CoordinationFunction.name_nl,
-            CoordinationFunction.synonyms,
-        )  # the functions declared at one location (the text is per service: the filter places them)
-        .join(CoordinationFunction, CoordinationFunction.code == ServiceFunction.function)
-        .where(ServiceFunction.service_id.in_(ids)),
-        select(service_public.c.service_id, Public.name_fr, Public.name_nl)
-        .join(Public, Public.code == service_public.c.public_code)
-        .where(service_public.c.service_id.in_(ids)),
-        select(
-            service_at_location.c.service_id,
-            Location.street_fr,
-            Location.street_nl,
-            Location.postcode,
-            Commune.name_fr,
-            Commune.name_nl,
-            Quartier.name_fr,
-            Quartier.name_nl,
-            Bassin.name_fr,
-            Bassin.name_nl,
-        )
-        .join(Location, Location.id == service_at_location.c.location_id)
-        .join(Commune, Commune.nis == Location.commune_nis, isouter=True)
-        .join(Quartier, Quartier.code == Location.quartier_code, isouter=True)
-        .join(Bassin, Bassin.code == Location.bassin_code, isouter=True)
-        .where(service_at_location.c.service_id.in_(ids)),
-    ]
-    for query in related:
-        for sid, *texts in connection.execute(query):
-            if sid in parts:
-                parts[sid].extend((t or "").replace("|", " ") for t in texts)
-    return {sid: normalise(" ".join(texts)) for sid, texts in parts.items()}
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for document in documents_of(connection, ids):
+        grouped[document["service_id"]].append(document)
+    return {sid: body_of(documents) for sid, documents in grouped.items()}
 
 
-def refresh(connection: Connection, ids: Iterable[int]) -> None:
-    """Rewrite the rows of `ids` from the database as the current transaction sees it (no-op without the table)."""
+def refresh(connection: Connection, ids: Iterable[int], documents: Mapping[int, list[dict]] | None = None) -> None:
+    """Rewrite the rows of `ids` from the database as the current transaction sees it, or from their index
+    `documents` when the caller has them (an import's new services); no-op without the table."""
     ids = sorted(set(ids))
     if not ids or not exists(connection):
         return
@@ -164,7 +110,11 @@ def refresh(connection: Connection, ids: Iterable[int]) -> None:
         chunk = ids[start : start + CHUNK]
         delete = text(f"DELETE FROM {TABLE} WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
         connection.execute(delete, {"ids": chunk})
-        rows = [{"rowid": sid, "body": body} for sid, body in bodies(connection, chunk).items()]
+        if documents is None:
+            found = bodies(connection, chunk)
+        else:
+            found = {sid: body_of(documents[sid]) for sid in chunk if documents.get(sid)}
+        rows = [{"rowid": sid, "body": body} for sid, body in found.items()]
         if rows:
             connection.execute(text(f"INSERT INTO {TABLE} (rowid, body) VALUES (:rowid, :body)"), rows)
 
