@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,40 @@ from directory.importing.validation import clean_record
 from directory.operations.geocoding import build_provider
 from directory.search.sync import batched
 from importers.base import Importer, RowError, ServiceRecord
+
+#: generation-0 threshold, then how many younger collections before an older one, while an import runs
+IMPORT_GC_THRESHOLD = (50_000, 20, 100)
+
+
+class _Pacing:
+    """How many imports pace the collector now, and the thresholds to restore after the last one."""
+
+    depth = 0
+    saved: tuple[int, int, int] = gc.get_threshold()
+    lock = threading.Lock()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Pace Python's cyclic garbage collector while an import runs. An import allocates millions of short-lived
+    objects, and the collector's frequent passes, full ones walking every object of the process (the app, the
+    geometries, SQLAlchemy's metadata) again and again, took a quarter of its CPU (4.1 s of 15 s at 30,000
+    rows). The objects already there are frozen (left out of collections) and collections come less often; they
+    still come, so memory stays bounded. Nested or concurrent imports share one setting."""
+    with _Pacing.lock:
+        if _Pacing.depth == 0:
+            _Pacing.saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(*IMPORT_GC_THRESHOLD)
+        _Pacing.depth += 1
+    try:
+        yield
+    finally:
+        with _Pacing.lock:
+            _Pacing.depth -= 1
+            if _Pacing.depth == 0:
+                gc.set_threshold(*_Pacing.saved)
+                gc.unfreeze()
 
 
 class ImportRun:
@@ -90,6 +127,6 @@ def run_import(
         from tqdm import tqdm
 
         records = tqdm(records, unit=" rows", desc=run.report.source, mininterval=1.0)
-    with batched():  # the index follows in pushes of thousands of services, not one per commit
+    with fewer_collections(), batched():  # the index follows in pushes of thousands of services, not per commit
         run.feed(records, batch_size)
     return run.report
