@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -29,10 +30,19 @@ class _Layer:
     codes: list[str]
     geometries: list[BaseGeometry]
     tree: STRtree
+    prepared: np.ndarray  # the geometries, prepared: a point-in-polygon test 10–20 times faster
+
+    def intersecting(self, points: object) -> tuple[np.ndarray, np.ndarray]:
+        """(index of the point, index of the polygon) of each polygon a point is in or on, in the order of
+        `STRtree.query(points, predicate="intersects")`: the tree gives the candidates by their boxes and the
+        prepared polygons decide (the tree's own predicate does not use them)."""
+        inputs, hits = self.tree.query(points)
+        keep = shapely.intersects(self.prepared[hits], np.asarray(points)[inputs])
+        return inputs[keep], hits[keep]
 
     def find(self, point: Point) -> str | None:
         """Code of the polygon containing `point`, else of the nearest one within the tolerance."""
-        for i in self.tree.query(point, predicate="intersects"):
+        for i in self.intersecting([point])[1]:
             return self.codes[int(i)]
         i = self.tree.query_nearest(point, max_distance=NEAREST_TOLERANCE_DEG)
         return self.codes[int(i[0])] if len(i) else None
@@ -61,7 +71,9 @@ Area = type[Bassin] | type[Commune] | type[Quartier]
 def _layer(model: Area, key: str) -> _Layer:
     rows = db.session.execute(select(getattr(model, key), model.geometry).where(model.geometry.is_not(None))).all()
     geometries = [shape(json.loads(geometry)) for _, geometry in rows]
-    return _Layer([code for code, _ in rows], geometries, STRtree(geometries))
+    prepared = np.array(geometries, dtype=object)
+    shapely.prepare(prepared)
+    return _Layer([code for code, _ in rows], geometries, STRtree(geometries), prepared)
 
 
 def _index() -> _Index:
@@ -174,7 +186,7 @@ def areas_many(places: list[tuple[float | None, float | None, str | None]]) -> l
 def _first_many(layer: _Layer, points: object) -> list[str | None]:
     """`layer.find` of each point: a point inside exactly one polygon is answered from one vectorised query; the
     others (none, or on a boundary) ask `find` itself, so the answer is always the same."""
-    inputs, hits = layer.tree.query(points, predicate="intersects")
+    inputs, hits = layer.intersecting(points)
     counts: dict[int, int] = {}
     first: dict[int, int] = {}
     for k, hit in zip(inputs.tolist(), hits.tolist(), strict=True):
