@@ -19,6 +19,12 @@ from werkzeug.sansio.response import Response  # as Flask's providers say
 OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 
 
+def column_json(value: Any) -> str:
+    """A JSON column's value as stored (the engine's `json_serializer`): compact UTF-8, as orjson writes it.
+    Readers parse it; the `LIKE '%"code"%'` filters on JSON lists find a code either way."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's default provider with orjson encoding compact output (`jsonify`, `tojson`)."""
 
