@@ -68,11 +68,22 @@ def clean_languages(raw: list[str]) -> list[str]:
     return codes
 
 
+#: the values of each choice field, read once (an import checks one or more per row)
+_CHOICES = {
+    kind: tuple(m.value for m in enum)
+    for kind, enum in (
+        ("cost", Cost),
+        ("access", AccessCondition),
+        ("wheelchair", Accessibility),
+        ("availability", Availability),
+        ("status", ServiceStatus),
+    )
+}
+
+
 def clean_choice(kind: str, raw: str) -> str:
-    enums = {"cost": Cost, "access": AccessCondition, "wheelchair": Accessibility, "availability": Availability}
-    enum = {**enums, "status": ServiceStatus}[kind]
     value = raw.strip().lower()
-    allowed = [m.value for m in enum]
+    allowed = _CHOICES[kind]
     if value not in allowed:
         raise Invalid(
             "Unknown value “%(value)s” for %(field)s; expected one of: %(allowed)s.",
