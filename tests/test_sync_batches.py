@@ -190,3 +190,24 @@ def test_an_import_paces_the_garbage_collector_and_gives_its_settings_back():
             pass
         assert gc.get_threshold() == IMPORT_GC_THRESHOLD and gc.get_freeze_count() > frozen
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_bulk_inserted_rows_get_their_own_ids_in_order(app: Flask):
+    """The bulk insert's ids map to their rows, in order, also after rows with the highest ids were deleted (on
+    SQLite they are read as the last ids given, not from a RETURNING row per INSERT)."""
+    from sqlalchemy import delete, select
+
+    from directory.extensions import db
+    from directory.importing.bulk import _returning_ids
+    from directory.models import Organization
+
+    with app.app_context():
+        rows = [{"source": "ids", "source_id": f"o{i}", "name_fr": f"Org {i}", "name_nl": ""} for i in range(5)]
+        first = _returning_ids(Organization, rows[:3])
+        db.session.execute(delete(Organization).where(Organization.id == first[-1]))
+        more = _returning_ids(Organization, rows[3:])
+        names = dict(
+            db.session.execute(select(Organization.id, Organization.name_fr).where(Organization.source == "ids")).all()
+        )
+        assert [names.get(i) for i in first[:2] + more] == ["Org 0", "Org 1", "Org 3", "Org 4"]
+        db.session.rollback()
