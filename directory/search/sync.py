@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 PENDING = "search_pending_service_ids"
 NEW = "search_new_service_ids"  # created in this transaction: no document to delete
 DEFERRED = "search_deferred"  # inside `batched()`: {"ids", "new", "documents"} pushed at PUSH_AT or at the end
-PREBUILT = "search_prebuilt_documents"  # service id → the documents of a service just inserted with Core (bulk.py)
+PREBUILT = "search_prebuilt_documents"  # service id → (outbox mark, documents) of a service inserted with Core
 PUSH_AT = 5000
 BATCH = 2000
 REINDEX_MARK = 0  # the service id of the outbox row that says "a reindex is running"
@@ -102,7 +102,8 @@ def enqueue(
 
     The flush listener calls it; so does code that writes with Core statements, which bypass the flush (with
     `new=True` for rows it has just inserted, and their `documents` when it has built them from the values it
-    inserted: they are not read back). Any later change to a service drops such documents: it is read back."""
+    inserted: they are not read back). A later change to a service in this session drops such documents; one
+    committed by another session is seen by `push_services`, which then reads the service again."""
     service_ids = set(service_ids)
     if new:
         session.info.setdefault(NEW, set()).update(service_ids)
@@ -113,13 +114,14 @@ def enqueue(
             prebuilt.pop(sid, None)
             if deferred:
                 deferred["documents"].pop(sid, None)
-    else:
-        prebuilt.update(documents)
     textindex.refresh(session.connection(), service_ids, documents)
     ids = service_ids - session.info.get(PENDING, set())
     if ids:
         session.connection().execute(insert(SearchOutbox), [{"service_id": i, "attempts": 0} for i in ids])
         session.info.setdefault(PENDING, set()).update(ids)
+    if documents is not None:  # the newest outbox row now: any row of these services above it is a later change
+        mark = session.connection().scalar(select(func.max(SearchOutbox.id))) or 0
+        prebuilt.update({sid: (mark, documents[sid]) for sid in service_ids if sid in documents})
 
 
 def _after_commit(session: Session) -> None:
@@ -139,7 +141,7 @@ def _after_commit(session: Session) -> None:
         _flush_deferred(session)
 
 
-def _push_now(ids: set[int], new: set[int], prebuilt: Mapping[int, list[dict]]) -> None:
+def _push_now(ids: set[int], new: set[int], prebuilt: Mapping[int, tuple[int, list[dict]]]) -> None:
     from directory.search.fallback import breaker
 
     if breaker().is_open():  # Meilisearch failed moments ago: the retry thread pushes these rows later
@@ -188,14 +190,17 @@ def _load_services(session: Session, ids: Iterable[int] | None) -> Iterator[Serv
     yield from session.scalars(query.order_by(Service.id).execution_options(yield_per=500))
 
 
-def _lock(session: Session, ids: set[int]) -> set[int]:
+def _lock(session: Session, ids: set[int]) -> dict[int, int]:
     """Serialise pushes across processes until the caller's commit (see the module docstring): count the attempt
     on the outbox rows, a write that takes SQLite's write lock; PostgreSQL also takes an advisory lock. Returns
-    the services of `ids` that still have an outbox row (no other push has sent them since)."""
+    the newest outbox row id of each service of `ids` that still has one."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
-    attempts = update(SearchOutbox).where(SearchOutbox.service_id.in_(ids))
-    return set(session.scalars(attempts.values(attempts=SearchOutbox.attempts + 1).returning(SearchOutbox.service_id)))
+    attempts = update(SearchOutbox).where(SearchOutbox.service_id.in_(ids)).values(attempts=SearchOutbox.attempts + 1)
+    newest: dict[int, int] = {}
+    for sid, row_id in session.execute(attempts.returning(SearchOutbox.service_id, SearchOutbox.id)):
+        newest[sid] = max(newest.get(sid, 0), row_id)
+    return newest
 
 
 def reindex_running(session: Session) -> bool:
@@ -209,21 +214,23 @@ def push_services(
     session: Session,
     ids: set[int],
     new: set[int] | frozenset[int] = frozenset(),
-    prebuilt: Mapping[int, list[dict]] | None = None,
+    prebuilt: Mapping[int, tuple[int, list[dict]]] | None = None,
 ) -> list[dict]:
     """Rebuild and send the documents of `ids`, remove their outbox rows (caller commits). Returns the tasks.
 
     The old documents of a service are deleted first (a service loses a location, or is deleted), except for the
     `new` services, which have none. During a reindex the rows stay: the reindex pushes them again into the new
-    index after its swap. The `prebuilt` documents of a service (its values as inserted) are sent as they are
-    only while its outbox row is there: once another push has removed it, a newer version may have been sent,
-    and the documents are read again from the database."""
+    index after its swap. The `prebuilt` documents of a service (its values as inserted, with the newest outbox
+    row id when they were queued) are sent as they are only while its own outbox row is there and no newer one:
+    a newer row is a change committed since (pushed or not), no row means another push has sent the service;
+    either way its documents are read again from the database."""
     client, uid = get_client(), index_name()
-    waiting = _lock(session, ids)
+    newest = _lock(session, ids)
     if not reindex_running(session):
         session.execute(delete(SearchOutbox).where(SearchOutbox.service_id.in_(ids)))
-    ready = {sid for sid in prebuilt or () if sid in ids and sid in waiting}
-    documents = [doc for sid in sorted(ready) for doc in (prebuilt or {})[sid]]
+    built = {sid: value for sid, value in (prebuilt or {}).items() if sid in ids}
+    ready = {sid for sid, (mark, _documents) in built.items() if 0 < newest.get(sid, 0) <= mark}
+    documents = [doc for sid in sorted(ready) for doc in built[sid][1]]
     documents += documents_of(session, ids - ready)
     tasks = []
     old = ids - new

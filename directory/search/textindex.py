@@ -110,10 +110,9 @@ def refresh(connection: Connection, ids: Iterable[int], documents: Mapping[int, 
         chunk = ids[start : start + CHUNK]
         delete = text(f"DELETE FROM {TABLE} WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
         connection.execute(delete, {"ids": chunk})
-        if documents is None:
-            found = bodies(connection, chunk)
-        else:
-            found = {sid: body_of(documents[sid]) for sid in chunk if documents.get(sid)}
+        given = {sid: documents[sid] for sid in chunk if sid in documents} if documents is not None else {}
+        found = bodies(connection, [sid for sid in chunk if sid not in given]) if len(given) < len(chunk) else {}
+        found |= {sid: body_of(docs) for sid, docs in given.items() if docs}
         rows = [{"rowid": sid, "body": body} for sid, body in found.items()]
         if rows:
             connection.execute(text(f"INSERT INTO {TABLE} (rowid, body) VALUES (:rowid, :body)"), rows)
