@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import ColumnDefault, Table, func, insert, select
 
 from directory.extensions import db
 from directory.geo.tagging import areas_many
@@ -45,7 +45,8 @@ def _returning_ids(model: type[Organization] | type[Service] | type[Location], r
     PostgreSQL returns the ids in order from batched statements. SQLite cannot tell which returned row belongs to
     which parameter set, so SQLAlchemy would send one INSERT per row to keep the order (a fifth of an import's
     CPU): there the rows go in one executemany and their ids are the last `len(rows)` ones, since SQLite has one
-    writer at a time (this transaction, until it commits) and gives each new row the next rowid; checked."""
+    writer at a time (this transaction, until it commits) and gives each new row the next rowid. Checked: the
+    ids are consecutive and, where rows have a `source_id`, the last id holds the last row."""
     table = cast(Table, model.__table__)
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
@@ -54,8 +55,10 @@ def _returning_ids(model: type[Organization] | type[Service] | type[Location], r
     connection.execute(insert(table), rows)
     last = connection.scalar(select(func.max(table.c.id))) or 0
     first = last - len(rows) + 1
-    if connection.scalar(select(func.count()).select_from(table).where(table.c.id >= first)) != len(rows):
-        raise RuntimeError(f"the new rows of {table.name} did not get consecutive ids")
+    consecutive = connection.scalar(select(func.count()).select_from(table).where(table.c.id >= first)) == len(rows)
+    key = rows[-1].get("source_id")  # services and organizations: the last id is the last row's
+    if not consecutive or (key and connection.scalar(select(table.c.source_id).where(table.c.id == last)) != key):
+        raise RuntimeError(f"the new rows of {table.name} did not get the last ids")
     return list(range(first, last + 1))
 
 
@@ -129,12 +132,17 @@ def _stored(table: Table, row: dict[str, Any], names: list[str]) -> SimpleNamesp
     """The columns `names` of a row as the database stores it: the values given, else the columns' defaults."""
     values = {}
     for name in names:
+        column = table.c[name]
         if name in row:
             values[name] = row[name]
-        else:
-            default = table.c[name].default
-            arg = getattr(default, "arg", None)
-            values[name] = arg(None) if callable(arg) else arg  # a callable default is wrapped to take a context
+        elif column.default is None and column.server_default is None:
+            values[name] = None
+        elif isinstance(column.default, ColumnDefault) and column.default.is_scalar:
+            values[name] = column.default.arg
+        elif isinstance(column.default, ColumnDefault) and column.default.is_callable:
+            values[name] = column.default.arg(None)  # SQLAlchemy wraps a callable default to take a context
+        else:  # a SQL expression or a server default: only the database knows the value
+            raise ValueError(f"{table.name}.{name}: its default is computed by the database; give a value")
     return SimpleNamespace(**values)
 
 
@@ -150,10 +158,9 @@ def _as_inserted(
     """The new services as rows `documents_of_rows` takes: their documents are built from what was inserted
     instead of being read back (a third of an import's cost)."""
     services, locations = cast(Table, Service.__table__), cast(Table, Location.__table__)
+    orgs = cast(Table, Organization.__table__)
     organization_rows = {
-        organizations[key]: SimpleNamespace(
-            id=organizations[key], website="", **{k: row[k] for k in ("name_fr", "name_nl")}
-        )
+        organizations[key]: _stored(orgs, {**row, "id": organizations[key]}, ORGANIZATION_COLUMNS)
         for key, row in new_orgs.items()
     }
     known = {organizations[i.org_key] for i in items} - set(organization_rows)

@@ -35,6 +35,7 @@ class _Pacing:
 
     depth = 0
     saved: tuple[int, int, int] = gc.get_threshold()
+    froze = False  # whether the import froze the objects (never unfreeze what another part of the process froze)
     lock = threading.Lock()
 
 
@@ -48,7 +49,9 @@ def fewer_collections() -> Iterator[None]:
     with _Pacing.lock:
         if _Pacing.depth == 0:
             _Pacing.saved = gc.get_threshold()
-            gc.freeze()
+            _Pacing.froze = gc.get_freeze_count() == 0
+            if _Pacing.froze:
+                gc.freeze()
             gc.set_threshold(*IMPORT_GC_THRESHOLD)
         _Pacing.depth += 1
     try:
@@ -58,7 +61,8 @@ def fewer_collections() -> Iterator[None]:
             _Pacing.depth -= 1
             if _Pacing.depth == 0:
                 gc.set_threshold(*_Pacing.saved)
-                gc.unfreeze()
+                if _Pacing.froze:
+                    gc.unfreeze()
 
 
 class ImportRun:

@@ -70,7 +70,10 @@ def _plain(value: object) -> object:
 
 
 def _ts(value: datetime | None) -> int | None:
-    return int(value.timestamp()) if value else None
+    """Seconds since the epoch; a datetime without a zone is UTC (SQLite returns them so), never local time."""
+    if value is None:
+        return None
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
 
 
 def _address(location: Location | None, lang: str) -> str:
@@ -232,8 +235,9 @@ def documents_of_rows(connection: Connection, services: Iterable[SimpleNamespace
     service id: the same documents as `documents_of` once the rows are committed.
 
     Each row has the service columns `SERVICE_COLUMNS` and `organization` (a row of `ORGANIZATION_COLUMNS` or
-    None), `sector_codes`, `public_codes`, `phones` (rows with `number`), `locations` (rows of `LOCATION_COLUMNS`)
-    and `function_offers` (rows with `location_id`, `function`, `conditions`), in the orders `_services` reads."""
+    None), `sector_codes` and `public_codes` (sorted), `phones` (rows with `number`, in the order inserted),
+    `locations` (rows of `LOCATION_COLUMNS`) and `function_offers` (rows with `location_id`, `function`,
+    `conditions`, in the order inserted): the orders `_services` reads them in."""
     lookups = _Lookups(connection)
     return {s.id: build_documents(_resolved(s, lookups), lookups.functions) for s in services}  # type: ignore[arg-type]
 
@@ -260,17 +264,13 @@ def _services(connection: Connection, ids: list[int]) -> list[SimpleNamespace]:
     organizations = {row.id: row for row in _rows(connection, select(*org_columns).where(Organization.id.in_(org_ids)))}
     sectors = _grouped(
         connection,
-        select(service_sector.c.service_id, service_sector.c.sector_code)
-        .where(service_sector.c.service_id.in_(ids))
-        .order_by(service_sector.c.sector_code),
+        select(service_sector.c.service_id, service_sector.c.sector_code).where(service_sector.c.service_id.in_(ids)),
         "service_id",
         lambda row: row.sector_code,
     )
     publics = _grouped(
         connection,
-        select(service_public.c.service_id, service_public.c.public_code)
-        .where(service_public.c.service_id.in_(ids))
-        .order_by(service_public.c.public_code),
+        select(service_public.c.service_id, service_public.c.public_code).where(service_public.c.service_id.in_(ids)),
         "service_id",
         lambda row: row.public_code,
     )
@@ -295,10 +295,10 @@ def _services(connection: Connection, ids: list[int]) -> list[SimpleNamespace]:
         .order_by(Location.id),
         "service_id",
     )
-    for service in services:
+    for service in services:  # codes sorted here, not by the database's collation: as `documents_of_rows` is given
         service.organization = organizations.get(service.organization_id)
-        service.sector_codes = sectors.get(service.id, [])
-        service.public_codes = publics.get(service.id, [])
+        service.sector_codes = sorted(sectors.get(service.id, []))
+        service.public_codes = sorted(publics.get(service.id, []))
         service.phones = phones.get(service.id, [])
         service.locations = locations.get(service.id, [])
         service.function_offers = offers.get(service.id, [])
