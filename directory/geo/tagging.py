@@ -28,16 +28,15 @@ GUESSED_BASSINS = {"centre-ouest", "sud"}  # their Brussels-City parts are a gue
 @dataclass
 class _Layer:
     codes: list[str]
-    geometries: list[BaseGeometry]
+    geometries: np.ndarray  # prepared (`shapely.prepare`): a point-in-polygon test 10–20 times faster
     tree: STRtree
-    prepared: np.ndarray  # the geometries, prepared: a point-in-polygon test 10–20 times faster
 
     def intersecting(self, points: object) -> tuple[np.ndarray, np.ndarray]:
         """(index of the point, index of the polygon) of each polygon a point is in or on, in the order of
         `STRtree.query(points, predicate="intersects")`: the tree gives the candidates by their boxes and the
         prepared polygons decide (the tree's own predicate does not use them)."""
         inputs, hits = self.tree.query(points)
-        keep = shapely.intersects(self.prepared[hits], np.asarray(points)[inputs])
+        keep = shapely.intersects(self.geometries[hits], np.asarray(points)[inputs])
         return inputs[keep], hits[keep]
 
     def find(self, point: Point) -> str | None:
@@ -70,10 +69,9 @@ Area = type[Bassin] | type[Commune] | type[Quartier]
 
 def _layer(model: Area, key: str) -> _Layer:
     rows = db.session.execute(select(getattr(model, key), model.geometry).where(model.geometry.is_not(None))).all()
-    geometries = [shape(json.loads(geometry)) for _, geometry in rows]
-    prepared = np.array(geometries, dtype=object)
-    shapely.prepare(prepared)
-    return _Layer([code for code, _ in rows], geometries, STRtree(geometries), prepared)
+    geometries = np.array([shape(json.loads(geometry)) for _, geometry in rows], dtype=object)
+    shapely.prepare(geometries)
+    return _Layer([code for code, _ in rows], geometries, STRtree(geometries))
 
 
 def _index() -> _Index:

@@ -19,7 +19,13 @@ from directory.geo.tagging import areas_many
 from directory.models import Location, Organization, Phone, Service, ServiceFunction
 from directory.models.base import utcnow
 from directory.models.services import service_at_location, service_public, service_sector
-from directory.search.documents import LOCATION_COLUMNS, ORGANIZATION_COLUMNS, SERVICE_COLUMNS, documents_of_rows
+from directory.search.documents import (
+    LOCATION_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    SERVICE_COLUMNS,
+    documents_of_rows,
+    organizations_of,
+)
 from directory.search.sync import enqueue
 
 
@@ -165,9 +171,7 @@ def _as_inserted(
     }
     known = {organizations[i.org_key] for i in items} - set(organization_rows)
     if known:
-        columns = [Organization.__table__.c[name] for name in ORGANIZATION_COLUMNS]
-        found = db.session.connection().execute(select(*columns).where(Organization.id.in_(known)))
-        organization_rows |= {row.id: SimpleNamespace(**row._asdict()) for row in found}
+        organization_rows |= organizations_of(db.session.connection(), known)
     rows = []
     for item, row, sid, place, lid in zip(items, service_rows, service_ids, location_rows, location_ids, strict=True):
         service = _stored(services, {**row, "id": sid}, SERVICE_COLUMNS)

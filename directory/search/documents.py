@@ -242,6 +242,12 @@ def documents_of_rows(connection: Connection, services: Iterable[SimpleNamespace
     return {s.id: build_documents(_resolved(s, lookups), lookups.functions) for s in services}  # type: ignore[arg-type]
 
 
+def organizations_of(connection: Connection, ids: Iterable[int]) -> dict[int, SimpleNamespace]:
+    """The rows (`ORGANIZATION_COLUMNS`) of the organizations `ids`, by id."""
+    columns = [Organization.__table__.c[name] for name in ORGANIZATION_COLUMNS]
+    return {row.id: row for row in _rows(connection, select(*columns).where(Organization.id.in_(list(ids))))}
+
+
 def _resolved(service: SimpleNamespace, lookups: _Lookups) -> SimpleNamespace:
     """Name the codes of a service row: its sectors, publics and the commune, quartier and bassin of each place."""
     service.sectors = [lookups.sectors[code] for code in service.sector_codes]
@@ -259,9 +265,7 @@ def _services(connection: Connection, ids: list[int]) -> list[SimpleNamespace]:
     services = _rows(connection, select(*columns).where(Service.id.in_(ids)).order_by(Service.id))
     if not services:
         return []
-    org_ids = {s.organization_id for s in services}
-    org_columns = [Organization.__table__.c[name] for name in ORGANIZATION_COLUMNS]
-    organizations = {row.id: row for row in _rows(connection, select(*org_columns).where(Organization.id.in_(org_ids)))}
+    organizations = organizations_of(connection, {s.organization_id for s in services})
     sectors = _grouped(
         connection,
         select(service_sector.c.service_id, service_sector.c.sector_code).where(service_sector.c.service_id.in_(ids)),
